@@ -1,0 +1,28 @@
+// How an event on a descriptor learns of readiness. Whatever owns a
+// descriptor (a managed socket, a pipe, a bufferevent's transport) implements
+// IoSource: it is told which events want EV_READ/EV_WRITE/EV_CLOSED and
+// activates them on their base when Node reports the condition, as epoll
+// would report it to libevent.
+import type { Event } from "./event.js";
+
+export interface IoSource {
+  /** Starts reporting readiness for `ev` (its `events` say which); false if it cannot. */
+  watch(ev: Event): boolean;
+  /** Stops reporting readiness for `ev`. */
+  unwatch(ev: Event): void;
+}
+
+const byFd = new Map<number, IoSource>();
+
+/** Makes `fd` watchable by events (the descriptor layer registers what it manages). */
+export function registerFd(fd: number, src: IoSource): void {
+  byFd.set(fd, src);
+}
+
+export function unregisterFd(fd: number, src?: IoSource): void {
+  if (!src || byFd.get(fd) === src) byFd.delete(fd);
+}
+
+export function lookupFd(fd: number): IoSource | undefined {
+  return byFd.get(fd);
+}
