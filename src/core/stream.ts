@@ -1,0 +1,56 @@
+// The contract between the descriptor layer (which owns OS descriptors and
+// the Node objects behind them) and everything that moves bytes over them:
+// the socket bufferevent, evbuffer_read/evbuffer_write, and the libc calls
+// recv/send/read/write. One object per connected stream descriptor, so a
+// descriptor handed from accept() to bufferevent_socket_new() keeps every
+// byte it had already received.
+//
+// It behaves like a non-blocking socket seen through epoll: reads take what
+// has arrived, writes take what fits, and readiness is reported to the Events
+// watching it (IoSource) as EV_READ / EV_WRITE / EV_CLOSED activations.
+import type { IoSource } from "./io_source.js";
+
+export interface StreamDescriptor extends IoSource {
+  /** The descriptor number (the real OS fd where Node exposes one). */
+  readonly fd: number;
+
+  /** Bytes that have arrived and wait to be read (FIONREAD). */
+  readonly pending: number;
+
+  /**
+   * Takes up to `max` arrived bytes without copying when it can.
+   * Returns a non-empty Buffer; an empty Buffer at end of stream (peer shut
+   * down writing, nothing left queued); or a negative errno: -EAGAIN when
+   * nothing waits, -ECONNRESET etc. after an error.
+   */
+  read(max: number): Buffer | number;
+
+  /**
+   * Offers bytes for sending, like write(2) on a non-blocking socket: returns
+   * how many it accepted (possibly fewer than offered, 0 < n), -EAGAIN when it
+   * can take nothing now, or another negative errno (-EPIPE, -ECONNRESET,
+   * -ENOTCONN). Accepted bytes are the stream's responsibility: they are
+   * delivered or their failure is reported by a later read/write error.
+   * The caller may reuse `data`'s memory as soon as this returns, unless it
+   * passes `owned`: then it promises never to write that memory again, and
+   * the stream may keep the view instead of copying it.
+   */
+  write(data: Uint8Array, owned?: boolean): number;
+
+  /** Bytes accepted by write() that Node has not yet handed to the kernel. */
+  readonly unflushed: number;
+
+  /** shutdown(2): 0 or a negative errno. */
+  shutdown(how: number): number;
+
+  /** close(2): releases the descriptor and its Node handle at once. */
+  close(): void;
+
+  /**
+   * A non-blocking connect is under way: resolves through readiness (EV_WRITE
+   * when it completes or fails) and `connectError` (0 on success, the errno
+   * on failure, as getsockopt(SO_ERROR) reports it).
+   */
+  readonly connecting: boolean;
+  readonly connectError: number;
+}
