@@ -1,0 +1,176 @@
+// The stdio calls of bufferevent/libc (contract item 12). Streams are
+// unbuffered: every call writes its bytes with one synchronous write(2), so
+// output appears in call order, stdout and stderr interleave as the calls
+// were made, and nothing is lost when the process exits.
+
+import { writeSync } from "node:fs";
+import { cformat } from "../core/printf.js";
+import { bytes, describe, int, rangeError, size as sizeArg, typeError } from "../args.js";
+import { EINVAL, EIO, errno, set_errno } from "./errno.js";
+import { strerror } from "./errno_text.js";
+
+/** `FILE *`: a stream on a descriptor. */
+export interface FILE {
+  readonly fd: number;
+}
+
+export const stdout: FILE = { fd: 1 };
+export const stderr: FILE = { fd: 2 };
+
+const EOF = -1;
+
+export function printf(format: string | Uint8Array, ...args: unknown[]): number {
+  return emit(1, format1("printf", format, args));
+}
+
+export function vprintf(format: string | Uint8Array, ap: readonly unknown[]): number {
+  if (!Array.isArray(ap)) throw typeError("vprintf", "ap", `must be an array, got ${describe(ap)}`);
+  return emit(1, format1("vprintf", format, ap));
+}
+
+export function fprintf(stream: FILE, format: string | Uint8Array, ...args: unknown[]): number {
+  const fd = fileno("fprintf", stream);
+  return emit(fd, format1("fprintf", format, args));
+}
+
+/** Writes the output and a NUL into `str`, which must be large enough (C would overflow it). */
+export function sprintf(str: Uint8Array, format: string | Uint8Array, ...args: unknown[]): number {
+  if (!(str instanceof Uint8Array))
+    throw typeError("sprintf", "str", `must be a Uint8Array, got ${describe(str)}`);
+  const out = format1("sprintf", format, args);
+  if (out === null) return -1;
+  if (out.length >= str.length)
+    throw rangeError("sprintf", "str", `holds ${str.length} bytes, too few for ${out.length + 1}`);
+  str.set(out);
+  str[out.length] = 0;
+  return out.length;
+}
+
+/**
+ * Writes at most size - 1 bytes and a NUL into `str`; returns the length the
+ * whole output would have had. `str` may be null when `size` is 0.
+ */
+export function snprintf(
+  str: Uint8Array | null,
+  size: number,
+  format: string | Uint8Array,
+  ...args: unknown[]
+): number {
+  const n = sizeArg("snprintf", "size", size);
+  if (str === null) {
+    if (n !== 0) throw typeError("snprintf", "str", `is NULL with a size of ${n}`);
+  } else if (!(str instanceof Uint8Array)) {
+    throw typeError("snprintf", "str", `must be a Uint8Array or null, got ${describe(str)}`);
+  } else if (n > str.length) {
+    throw rangeError("snprintf", "size", `is ${n}, larger than the ${str.length} bytes of 'str'`);
+  }
+  const out = format1("snprintf", format, args);
+  if (out === null) return -1;
+  if (str !== null && n > 0) {
+    const len = Math.min(out.length, n - 1);
+    str.set(out.subarray(0, len));
+    str[len] = 0;
+  }
+  return out.length;
+}
+
+/** Writes the string and a newline; returns the count written, as glibc does. */
+export function puts(s: string | Uint8Array): number {
+  const b = cstring("puts", "s", s);
+  const line = Buffer.allocUnsafe(b.length + 1);
+  line.set(b);
+  line[b.length] = 10;
+  return emit(1, line);
+}
+
+/** Returns 1 on success, as glibc does. */
+export function fputs(s: string | Uint8Array, stream: FILE): number {
+  const b = cstring("fputs", "s", s);
+  const fd = fileno("fputs", stream);
+  return emit(fd, b) < 0 ? EOF : 1;
+}
+
+/** Writes the byte c; returns it as an unsigned char. */
+export function putchar(c: number): number {
+  const ch = int("putchar", "c", c) & 0xff;
+  return emit(1, Uint8Array.of(ch)) < 0 ? EOF : ch;
+}
+
+/** Writes "s: <strerror(errno)>\n" to stderr (just the message when s is null or empty). */
+export function perror(s?: string | Uint8Array | null): void {
+  const msg = Buffer.from(`${strerror(errno)}\n`, "utf8");
+  const prefix = s === undefined || s === null ? null : cstring("perror", "s", s);
+  emit(2, prefix?.length ? Buffer.concat([prefix, Buffer.from(": "), msg]) : msg);
+}
+
+/** Nothing is ever buffered, so there is nothing to flush; NULL means all streams. */
+export function fflush(stream: FILE | null): number {
+  if (stream !== null) fileno("fflush", stream);
+  return 0;
+}
+
+/** Accepted for C's sake: streams stay unbuffered. */
+export function setbuf(stream: FILE, _buf: Uint8Array | null): void {
+  fileno("setbuf", stream);
+}
+
+/** Accepted for C's sake: streams stay unbuffered. Modes are _IOFBF 0, _IOLBF 1, _IONBF 2. */
+export function setvbuf(
+  stream: FILE,
+  _buf: Uint8Array | null,
+  mode: number,
+  _size: number,
+): number {
+  fileno("setvbuf", stream);
+  const m = int("setvbuf", "mode", mode);
+  if (m < 0 || m > 2) {
+    set_errno(EINVAL);
+    return EOF;
+  }
+  return 0;
+}
+
+function format1(fn: string, format: unknown, args: readonly unknown[]): Buffer | null {
+  if (typeof format !== "string" && !(format instanceof Uint8Array))
+    throw typeError(fn, "format", `must be a string or Uint8Array, got ${describe(format)}`);
+  return cformat(format, args);
+}
+
+function fileno(fn: string, stream: unknown): number {
+  const fd = (stream as FILE | null)?.fd;
+  if (typeof stream !== "object" || typeof fd !== "number" || !Number.isInteger(fd) || fd < 0)
+    throw typeError(
+      fn,
+      "stream",
+      `must be a FILE (stdout, stderr or { fd }), got ${describe(stream)}`,
+    );
+  return fd;
+}
+
+/** `const char *`: a string (UTF-8) or the bytes up to the first NUL. */
+function cstring(fn: string, arg: string, v: unknown): Uint8Array {
+  const b = bytes(fn, arg, v);
+  const end = b.indexOf(0);
+  return end < 0 ? b : b.subarray(0, end);
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes all of b to fd; returns its length, or -1 with errno set (a bad format is -1 too). */
+function emit(fd: number, b: Uint8Array | null): number {
+  if (b === null) return -1;
+  for (let off = 0; off < b.length;) {
+    try {
+      off += writeSync(fd, b, off, b.length - off);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === "EAGAIN") {
+        Atomics.wait(pause, 0, 0, 1); // a non-blocking pipe is full: wait for the reader
+        continue;
+      }
+      set_errno(typeof err.errno === "number" ? Math.abs(err.errno) : EIO);
+      return -1;
+    }
+  }
+  return b.length;
+}
