@@ -1,0 +1,15 @@
+// bufferevent/libc: the C library and POSIX calls ported programs make around
+// libevent (contract item 12), one module per concern. `errno` is a live
+// binding re-exported from ./errno.js.
+export * from "./errno.js";
+export * from "./errno_text.js";
+export * from "./printf.js";
+export * from "./socket.js";
+export * from "./string.js";
+export * from "./memory.js";
+export * from "./strtol.js";
+export * from "./process.js";
+export * from "./signal.js";
+export * from "./time.js";
+export * from "./sizeof.js";
+export * from "./limits.js";

@@ -1,0 +1,97 @@
+// <stdlib.h>'s allocator and <string.h>'s mem* calls (contract items 4 and 12).
+// Heap memory is a zeroed Uint8Array; a pointer into it is a view of the same
+// ArrayBuffer (memchr's result), equal to another when both view the same
+// bytes. Sizes C accepts but cannot satisfy return NULL (null) with ENOMEM.
+import { EV_SIZE_MAX, describe, int, size, typeError } from "../args.js";
+import { ENOMEM, set_errno } from "./errno.js";
+import { mem, memSrc, within } from "./cstring.js";
+
+/** size bytes, zeroed (so malloc behaves as calloc; C leaves them unspecified). */
+export function malloc(n: number): Uint8Array | null {
+  return allocate(size("malloc", "size", n));
+}
+
+export function calloc(nmemb: number, n: number): Uint8Array | null {
+  const total = size("calloc", "nmemb", nmemb) * size("calloc", "size", n);
+  return total > EV_SIZE_MAX ? enomem() : allocate(total);
+}
+
+/**
+ * A new array of `size` bytes holding the old bytes (the old one stays valid
+ * on failure, as in C). realloc(NULL, n) is malloc(n); realloc(p, 0) frees
+ * p and returns NULL, as glibc does.
+ */
+export function realloc(ptr: Uint8Array | null, n: number): Uint8Array | null {
+  const len = size("realloc", "size", n);
+  if (ptr === null || ptr === undefined) return allocate(len);
+  const old = mem("realloc", "ptr", ptr);
+  if (len === 0) return null;
+  const grown = allocate(len);
+  grown?.set(old.subarray(0, Math.min(old.length, len)));
+  return grown;
+}
+
+/** Memory is the garbage collector's; free accepts any pointer and NULL. */
+export function free(ptr: unknown): void {
+  if (ptr !== null && ptr !== undefined && typeof ptr !== "object" && typeof ptr !== "string")
+    throw typeError("free", "ptr", `must be memory or null, got ${describe(ptr)}`);
+}
+
+/** Copies n bytes; returns dest. Overlap is handled as memmove (C leaves it undefined). */
+export function memcpy(dest: Uint8Array, src: Uint8Array | string, n: number): Uint8Array {
+  return copy("memcpy", dest, src, n);
+}
+
+export function memmove(dest: Uint8Array, src: Uint8Array | string, n: number): Uint8Array {
+  return copy("memmove", dest, src, n);
+}
+
+/** Fills n bytes with (unsigned char)c; returns s. */
+export function memset(s: Uint8Array, c: number, n: number): Uint8Array {
+  const d = mem("memset", "s", s);
+  const len = size("memset", "n", n);
+  within("memset", len, "n", ["s", d]);
+  return d.fill(int("memset", "c", c) & 0xff, 0, len);
+}
+
+/** The difference of the first differing bytes (as unsigned char), or 0. */
+export function memcmp(s1: Uint8Array | string, s2: Uint8Array | string, n: number): number {
+  const a = memSrc("memcmp", "s1", s1);
+  const b = memSrc("memcmp", "s2", s2);
+  const len = size("memcmp", "n", n);
+  within("memcmp", len, "n", ["s1", a], ["s2", b]);
+  for (let i = 0; i < len; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+/** C's pointer to the first byte c among the first n: a view of s from there, or null. */
+export function memchr(s: Uint8Array, c: number, n: number): Uint8Array | null {
+  const b = mem("memchr", "s", s);
+  const ch = int("memchr", "c", c) & 0xff;
+  const len = size("memchr", "n", n);
+  within("memchr", len, "n", ["s", b]);
+  const i = b.subarray(0, len).indexOf(ch);
+  return i < 0 ? null : b.subarray(i);
+}
+
+function copy(fn: string, dest: unknown, src: unknown, n: unknown): Uint8Array {
+  const d = mem(fn, "dest", dest);
+  const s = memSrc(fn, "src", src);
+  const len = size(fn, "n", n);
+  within(fn, len, "n", ["dest", d], ["src", s]);
+  d.set(len === s.length ? s : s.subarray(0, len));
+  return d;
+}
+
+function allocate(n: number): Uint8Array | null {
+  try {
+    return new Uint8Array(n);
+  } catch {
+    return enomem(); // beyond what a typed array can hold, or out of memory
+  }
+}
+
+function enomem(): null {
+  set_errno(ENOMEM);
+  return null;
+}

@@ -1,0 +1,29 @@
+// <time.h>'s time and <unistd.h>'s sleep/usleep. The sleeps block the whole
+// process, as they block a single-threaded C program: no event fires meanwhile.
+import { size } from "../args.js";
+import { box } from "../event2/checks.js";
+
+/** Seconds since the Epoch; also stored in the `{ value }` box when one is given. */
+export function time(tloc?: { value: number } | null): number {
+  const out = box<number>("time", tloc, "tloc");
+  const t = Math.floor(Date.now() / 1000);
+  if (out) out.value = t;
+  return t;
+}
+
+/** Returns 0: the whole time was slept (no signal interrupts a blocked Node thread). */
+export function sleep(seconds: number): number {
+  block(size("sleep", "seconds", seconds) * 1000);
+  return 0;
+}
+
+export function usleep(usec: number): number {
+  block(size("usleep", "usec", usec) / 1000);
+  return 0;
+}
+
+const cell = new Int32Array(new SharedArrayBuffer(4));
+
+function block(ms: number): void {
+  if (ms > 0) Atomics.wait(cell, 0, 0, ms);
+}

@@ -1,0 +1,228 @@
+import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { projectRoot } from "./support/cc.js";
+import * as p from "../src/libc/process.js";
+import * as sig from "../src/libc/signal.js";
+import * as t from "../src/libc/time.js";
+import * as errnoMod from "../src/libc/errno.js";
+
+const lib = (m: string) => pathToFileURL(join(projectRoot, "dist", "src", "libc", `${m}.js`)).href;
+
+/** Runs an ES module script (importing the built libc modules) in a child Node. */
+function runScript(code: string, args: string[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), "bev-libc-"));
+  const file = join(dir, "prog.mjs");
+  writeFileSync(file, code);
+  try {
+    const r = spawnSync(process.execPath, [file, ...args], { encoding: "utf8", timeout: 10000 });
+    return { file, status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("libc process calls", () => {
+  it("argv is C's view: the script, then its arguments; argc counts them", () => {
+    const r = runScript(
+      `import { argc, argv } from "${lib("process")}";
+       console.log(JSON.stringify({ argc, argv, end: argv[argc] === undefined }));`,
+      ["-p", "8080", "two words"],
+    );
+    expect(JSON.parse(r.stdout)).to.deep.equal({
+      argc: 4,
+      argv: [r.file, "-p", "8080", "two words"],
+      end: true,
+    });
+  });
+
+  it("argv[0] is node itself under node -e", () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `import { argv } from "${lib("process")}"; console.log(JSON.stringify(argv));`,
+        "a",
+      ],
+      { encoding: "utf8", timeout: 10000 },
+    );
+    expect(JSON.parse(r.stdout)).to.deep.equal([process.execPath, "a"]);
+  });
+
+  it("exit ends the process with the status, after all printf output", () => {
+    const r = runScript(
+      `import { exit, EXIT_FAILURE } from "${lib("process")}";
+       import { printf } from "${lib("printf")}";
+       for (let i = 0; i < 1000; i++) printf("line %d\\n", i);
+       exit(EXIT_FAILURE);
+       printf("never\\n");`,
+    );
+    expect(r.status).to.equal(1);
+    expect(r.stdout.split("\n")).to.have.length(1001);
+    expect(r.stdout).to.not.include("never");
+    expect(runScript(`import { exit } from "${lib("process")}"; exit(3);`).status).to.equal(3);
+  });
+
+  it("abort kills the process with SIGABRT", () => {
+    const r = runScript(
+      `import { abort } from "${lib("process")}"; abort(); console.log("after");`,
+    );
+    expect(r.signal).to.equal("SIGABRT");
+    expect(r.stdout).to.equal("");
+  });
+
+  it("assert passes on truth, and on falsehood prints glibc's message and aborts", () => {
+    const r = runScript(
+      `import { assert } from "${lib("process")}";
+       function check(x) {
+         assert(x > 0, "x > 0");
+         console.log("ok", x);
+       }
+       check(1);
+       check(-1);`,
+    );
+    expect(r.stdout).to.equal("ok 1\n");
+    expect(r.signal).to.equal("SIGABRT");
+    expect(r.stderr).to.equal(`${r.file}: ${r.file}:3: check: Assertion \`x > 0' failed.\n`);
+    const bare = runScript(`import { assert } from "${lib("process")}";\nassert(0);`);
+    expect(bare.stderr).to.equal(`${bare.file}: ${bare.file}:2: Assertion failed.\n`);
+  });
+
+  it("getenv, setenv and unsetenv follow C's rules", () => {
+    const name = `BEV_LIBC_TEST_${process.pid}`;
+    expect(p.getenv(name)).to.equal(null);
+    expect(p.setenv(name, "one", 0)).to.equal(0);
+    expect(p.getenv(name)).to.equal("one");
+    expect(p.setenv(name, "two", 0)).to.equal(0);
+    expect(p.getenv(name)).to.equal("one");
+    expect(p.setenv(name, "two", 1)).to.equal(0);
+    expect(p.getenv(name)).to.equal("two");
+    expect(p.unsetenv(name)).to.equal(0);
+    expect(p.getenv(name)).to.equal(null);
+    expect(p.unsetenv(name)).to.equal(0);
+    for (const bad of ["", "A=B"]) {
+      errnoMod.set_errno(0);
+      expect(p.setenv(bad, "x", 1)).to.equal(-1);
+      expect(errnoMod.errno).to.equal(errnoMod.EINVAL);
+      errnoMod.set_errno(0);
+      expect(p.unsetenv(bad)).to.equal(-1);
+      expect(errnoMod.errno).to.equal(errnoMod.EINVAL);
+    }
+  });
+
+  it("getpid is the process id", () => {
+    expect(p.getpid()).to.equal(process.pid);
+  });
+
+  it("misuse throws naming the function and argument", () => {
+    expect(() => p.exit("1" as any)).to.throw(TypeError, /exit: argument 'status'/);
+    expect(() => p.assert(true, 5 as any)).to.throw(TypeError, /assert: argument 'text'/);
+    expect(() => p.getenv(null as any)).to.throw(TypeError, /getenv: argument 'name' is NULL/);
+    expect(() => p.setenv("A", null as any, 1)).to.throw(TypeError, /setenv: argument 'value'/);
+    expect(() => p.setenv("A", "b", 0.5)).to.throw(RangeError, /setenv: argument 'overwrite'/);
+    expect(() => p.unsetenv(3 as any)).to.throw(TypeError, /unsetenv: argument 'name'/);
+  });
+});
+
+describe("libc signal", () => {
+  it("installs a handler that gets the signal number, and returns the previous one", async () => {
+    const got: number[] = [];
+    const h = (n: number) => got.push(n);
+    expect(sig.signal(sig.SIGUSR2, h)).to.equal(sig.SIG_DFL);
+    process.kill(process.pid, "SIGUSR2");
+    while (got.length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(got).to.deep.equal([12]);
+    expect(sig.signal(sig.SIGUSR2, sig.SIG_DFL)).to.equal(h);
+    expect(process.listenerCount("SIGUSR2")).to.equal(0);
+    expect(sig.signal(sig.SIGUSR2, null)).to.equal(sig.SIG_DFL);
+  });
+
+  it("replacing a handler removes the old one", () => {
+    const a = () => {};
+    const b = () => {};
+    const before = process.listenerCount("SIGHUP");
+    sig.signal(sig.SIGHUP, a);
+    expect(sig.signal(sig.SIGHUP, b)).to.equal(a);
+    expect(process.listenerCount("SIGHUP")).to.equal(before + 1);
+    expect(sig.signal(sig.SIGHUP, sig.SIG_IGN)).to.equal(b);
+    expect(sig.signal(sig.SIGHUP, sig.SIG_DFL)).to.equal(sig.SIG_IGN);
+    expect(process.listenerCount("SIGHUP")).to.equal(before);
+  });
+
+  it("SIG_IGN keeps a signal from ending the process; SIG_DFL gives it back", () => {
+    const r = runScript(
+      `import { signal, SIGTERM, SIG_IGN, SIG_DFL } from "${lib("signal")}";
+       signal(SIGTERM, SIG_IGN);
+       process.kill(process.pid, "SIGTERM");
+       setTimeout(() => {
+         console.log("alive");
+         signal(SIGTERM, SIG_DFL);
+         process.kill(process.pid, "SIGTERM");
+         setTimeout(() => console.log("still alive"), 2000);
+       }, 50);`,
+    );
+    expect(r.stdout).to.equal("alive\n");
+    expect(r.signal).to.equal("SIGTERM");
+  });
+
+  it("refuses signals that are not there or cannot be caught: SIG_ERR with EINVAL", () => {
+    for (const n of [0, 9, 19, 65, -1]) {
+      errnoMod.set_errno(0);
+      expect(
+        sig.signal(n, () => {}),
+        `signal ${n}`,
+      ).to.equal(sig.SIG_ERR);
+      expect(errnoMod.errno).to.equal(errnoMod.EINVAL);
+    }
+    expect(process.listenerCount("SIGKILL")).to.equal(0);
+  });
+
+  it("has Linux's signal numbers", () => {
+    expect([sig.SIGHUP, sig.SIGINT, sig.SIGQUIT, sig.SIGUSR1, sig.SIGUSR2]).to.deep.equal([
+      1, 2, 3, 10, 12,
+    ]);
+    expect([sig.SIGPIPE, sig.SIGALRM, sig.SIGTERM, sig.SIGCHLD]).to.deep.equal([13, 14, 15, 17]);
+  });
+
+  it("misuse throws naming the function and argument", () => {
+    expect(() => sig.signal(sig.SIGINT, "ignore" as any)).to.throw(
+      TypeError,
+      /signal: argument 'handler'/,
+    );
+    expect(() => sig.signal(sig.SIGINT, 2 as any)).to.throw(
+      TypeError,
+      /signal: argument 'handler'/,
+    );
+    expect(() => sig.signal("SIGINT" as any, null)).to.throw(TypeError, /signal: argument 'sig'/);
+  });
+});
+
+describe("libc time and sleep", () => {
+  it("time returns the seconds since the Epoch and fills the box", () => {
+    const before = Math.floor(Date.now() / 1000);
+    const box = { value: 0 };
+    const now = t.time(box);
+    expect(now).to.be.within(before, before + 1);
+    expect(box.value).to.equal(now);
+    expect(t.time(null)).to.be.a("number");
+    expect(t.time()).to.be.a("number");
+  });
+
+  it("sleep and usleep block synchronously and return 0", () => {
+    const trace: string[] = [];
+    setImmediate(() => trace.push("immediate"));
+    expect(t.usleep(2000)).to.equal(0);
+    expect(t.sleep(0)).to.equal(0);
+    expect(trace).to.deep.equal([]); // nothing ran meanwhile
+  });
+
+  it("misuse throws naming the function and argument", () => {
+    expect(() => t.sleep(-1)).to.throw(RangeError, /sleep: argument 'seconds'/);
+    expect(() => t.usleep(NaN)).to.throw(RangeError, /usleep: argument 'usec'/);
+    expect(() => t.time(5 as any)).to.throw(TypeError, /time: argument 'tloc'/);
+  });
+});
