@@ -1,4 +1,7 @@
-// event2/event_compat.h: the pre-2.0 calls on the "current base" set by event_init().
+// event2/event_compat.h: the pre-2.0 calls on the "current base" set by
+// event_init(). As in libevent, calls that tolerate a NULL base (event_once,
+// event_loopexit, event_loopbreak: -1; event_set: an event with no base until
+// event_base_set) work without one; the others throw, where C would crash.
 import * as args from "../src/args.js";
 import { getCurrentBase, setCurrentBase } from "../src/core/current_base.js";
 import type { Event, EventCb } from "../src/core/event.js";
@@ -16,6 +19,7 @@ function current(fn: string): EventBase {
 /** Makes a new base the current one and returns it. */
 export function event_init(): EventBase {
   const b = ev2.event_base_new();
+  if (!b) throw new Error("event_init: Unable to construct event_base");
   setCurrentBase(b);
   return b;
 }
@@ -25,8 +29,8 @@ export const event_dispatch = (): Promise<number> =>
 export const event_loop = (flags: number): Promise<number> =>
   ev2.event_base_loop(current("event_loop"), flags);
 export const event_loopexit = (tv: Timeval | null): number =>
-  ev2.event_base_loopexit(current("event_loopexit"), tv);
-export const event_loopbreak = (): number => ev2.event_base_loopbreak(current("event_loopbreak"));
+  ev2.event_base_loopexit(getCurrentBase(), tv);
+export const event_loopbreak = (): number => ev2.event_base_loopbreak(getCurrentBase());
 export const event_get_method = (): string =>
   ev2.event_base_get_method(current("event_get_method"));
 export const event_priority_init = (n: number): number =>
@@ -39,10 +43,10 @@ export function event_once(
   arg: any,
   tv: Timeval | null,
 ): number {
-  return ev2.event_base_once(current("event_once"), fd, events, cb, arg, tv);
+  return ev2.event_base_once(getCurrentBase(), fd, events, cb, arg, tv);
 }
 
-/** event_set: event_assign on the current base. */
+/** event_assign on the current base (none yet: the event waits for event_base_set). */
 export function event_set(
   ev: object,
   fd: number,
@@ -50,7 +54,12 @@ export function event_set(
   cb: EventCb | null,
   arg: any,
 ): void {
-  ev2.event_assign(ev, current("event_set"), fd, events, cb, arg);
+  if (ev2.event_assign(ev, getCurrentBase(), fd, events, cb, arg) !== 0)
+    throw args.rangeError(
+      "event_set",
+      "events",
+      "combines EV_SIGNAL with EV_READ, EV_WRITE or EV_CLOSED",
+    );
 }
 
 export const evtimer_set = (ev: object, cb: EventCb | null, arg: any) =>
@@ -73,4 +82,4 @@ export const signal_pending = (ev: Event, tv: Timeval | null) =>
 export const signal_initialized = (ev: Event | object) => ev2.event_initialized(ev);
 
 export const EVENT_FD = (ev: Event) => ev2.event_get_fd(ev);
-export const EVENT_SIGNAL = (ev: Event) => ev2.event_get_fd(ev);
+export const EVENT_SIGNAL = (ev: Event) => ev2.event_get_signal(ev);

@@ -1,28 +1,37 @@
 // The unit the scheduler runs: libevent's `struct event_callback`. Events,
 // deferred callbacks and the loop's own internal work are all Callbacks, so
-// one active queue per priority orders them all.
+// one active queue per priority orders them all, FIFO.
 
 /** Where a callback currently is. */
 export const enum CbState {
   Idle = 0,
-  /** In its priority's active queue, runs this pass. */
+  /** In its priority's active queue (EVLIST_ACTIVE). */
   Active = 1,
-  /** Queued for the next pass (libevent's EVLIST_ACTIVE_LATER). */
+  /** Queued for the next loop pass (EVLIST_ACTIVE_LATER). */
   ActiveLater = 2,
 }
 
 export abstract class Callback {
   state: CbState = CbState.Idle;
   priority = 0;
+  /** EVLIST_INTERNAL: the library's own work, left out of event counts and of EVLOOP_ONCE's "something ran". */
+  internal = false;
   // Intrusive doubly-linked list links: O(1) removal, no allocation per activation.
   next: Callback | null = null;
   prev: Callback | null = null;
+  /** The active queue it is on: its priority may change while it waits there. */
+  queue: CallbackQueue | null = null;
   /** Runs the callback; called by the base with the callback already dequeued. */
   abstract run(): void;
 }
 
-/** A deferred callback (libevent's `event_deferred_cb`): a function run from the loop. */
+/**
+ * A deferred callback (libevent's `event_deferred_cb`): a function the loop
+ * runs at `priority`. Left at -1, the base's deferredPriority (npriorities/2)
+ * is taken when it is scheduled; libevent fixes it when the owner is created.
+ */
 export class Deferred extends Callback {
+  override priority = -1;
   constructor(public fn: () => void) {
     super();
   }

@@ -1,20 +1,23 @@
-// The scheduler: libevent's event_base on top of Node's libuv loop.
+// The scheduler: libevent 2.1's event_base on top of Node's libuv loop.
 //
 // Node-side happenings (socket data, timer expiry, signals) only *activate*
-// callbacks; user code runs only inside loop(). Active callbacks wait in one
-// FIFO per priority; each pass runs the highest non-empty priority's queue
-// (including what callbacks add to it meanwhile), as event_process_active
-// does. Waiting for I/O is a Promise settled by the next activation or the
-// next timer deadline; a ref'd Node timer keeps the process alive only while
-// a loop is waiting with something pending (contract item 9).
+// callbacks; user code runs only inside loop(). A loop pass is libevent's:
+// promote the "active later" callbacks, poll the backend (give Node a turn),
+// refresh the cached time, activate expired timers, then run the highest
+// non-empty priority queue in FIFO order (including what its callbacks add
+// to it, unless they activate something of higher priority). Waiting is a
+// Promise settled by the next activation or timer deadline, with a ref'd Node
+// timer that keeps the process alive only while a loop waits (contract 9).
 import { Callback, CallbackQueue, CbState, Deferred } from "./callback.js";
-import { Event } from "./event.js";
+import { Event, type EventCb, type FinalizeCb } from "./event.js";
 import {
   EVLOOP_NONBLOCK,
   EVLOOP_NO_EXIT_ON_EMPTY,
   EVLOOP_ONCE,
   EVENT_MAX_PRIORITIES,
   EV_CLOSED,
+  EV_ET,
+  EV_FINALIZE,
   EV_PERSIST,
   EV_READ,
   EV_SIGNAL,
@@ -22,18 +25,24 @@ import {
   EV_WRITE,
 } from "./flags.js";
 import { lookupFd } from "./io_source.js";
-import { signalSource } from "./signals.js";
-import { monotonicUs, wallUs } from "./time.js";
+import { warn } from "./log.js";
+import { NSIG, signalSource, signalWatchers } from "./signals.js";
+import { monoToWallUs, monotonicUs, sleepVirtual, virtualClockOn } from "./time.js";
 import { TimerHeap } from "./timer_heap.js";
+import { performance } from "node:perf_hooks";
 
 /** More deferred callbacks than this in one pass wait for the next (MAX_DEFERREDS_QUEUED). */
 const MAX_DEFERREDS_QUEUED = 32;
+const INT_MAX = 0x7fffffff;
 /** Longest Node setTimeout delay; longer waits are re-armed. */
 const MAX_NODE_DELAY_MS = 0x7fffffff;
-/** While callbacks keep coming, let Node poll its I/O at least this often (µs). */
-const NODE_TURN_INTERVAL_US = 2000;
+/** While callbacks keep coming, let Node poll its I/O at least this often (ms). */
+const NODE_TURN_INTERVAL_MS = 2;
 
 export interface BaseOptions {
+  /** The backend name event_base_get_method reports, and its features. */
+  method?: string;
+  features?: number;
   /** event_config_set_max_dispatch_interval: µs, or -1 for none. */
   maxDispatchUs?: number;
   maxCallbacks?: number;
@@ -43,45 +52,59 @@ export interface BaseOptions {
 
 export class EventBase {
   freed = false;
+  readonly method: string;
+  readonly features: number;
   private queues: CallbackQueue[] = [new CallbackQueue()];
   private later = new CallbackQueue();
-  /** Active plus active-later callbacks (N_ACTIVE_CALLBACKS). */
-  private nActive = 0;
   private timers = new TimerHeap<Event>();
-  /** Inserted + timer-pending counts of non-internal events, as libevent counts them. */
+  /** event_count: non-internal callbacks, once per list they are on (inserted, timeout, active). */
   eventCount = 0;
-  eventCountActive = 0;
   eventCountMax = 0;
-  eventCountActiveMax = 0;
-  virtualCount = 0;
-  /** Every non-internal event currently added (for event_base_foreach_event). */
-  readonly added = new Set<Event>();
+  /** event_count_active, N_ACTIVE_CALLBACKS: every active or active-later callback. */
+  private nActive = 0;
+  activeCountMax = 0;
+  private nVirtual = 0;
+  virtualCountMax = 0;
+  /** Inserted events (I/O and signals), oldest first. */
+  private readonly insertedEvents = new Set<Event>();
 
   running = false;
   gotExit = false;
   gotBreak = false;
   private continueFlag = false;
+  private runningPriority = -1;
   private nDeferredsQueued = 0;
+  /** The callback being run (libevent's current_event). */
   runningEvent: Callback | null = null;
 
   private cacheMono = 0;
-  private cacheWall = 0;
-
   private readonly maxDispatchUs: number;
   private readonly maxCallbacks: number;
   private readonly limitAfterPriority: number;
   private readonly noCacheTime: boolean;
 
-  // Waiting for Node: the resolver of the pending wait, and its timer.
-  private wakeUp: (() => void) | null = null;
+  // Signal deliveries counted by the handler, run by an internal callback.
+  private sigCaught: number[] | null = null;
+  private sigCb: Deferred | null = null;
+  private sigPending = false;
+  private readonly exitCb = () => {
+    this.gotExit = true;
+  };
+
+  // Waiting for Node: the resolver of the pending wait, its timer, the scheduled wake-up.
+  private waiting: (() => void) | null = null;
   private waitTimer: NodeJS.Timeout | null = null;
+  private wakeImmediate: NodeJS.Immediate | null = null;
   private lastNodeTurn = 0;
 
   constructor(opts: BaseOptions = {}) {
+    this.method = opts.method ?? "epoll";
+    this.features = opts.features ?? 0x0b; // epoll's: EV_FEATURE_ET | EV_FEATURE_O1 | EV_FEATURE_EARLY_CLOSE
     this.maxDispatchUs = opts.maxDispatchUs ?? -1;
-    this.maxCallbacks = opts.maxCallbacks ?? 0x7fffffff;
-    this.limitAfterPriority = opts.limitAfterPriority ?? 0x7fffffff;
+    this.maxCallbacks = opts.maxCallbacks ?? INT_MAX;
     this.noCacheTime = opts.noCacheTime ?? false;
+    const unlimited = this.maxCallbacks === INT_MAX && this.maxDispatchUs < 0;
+    this.limitAfterPriority = unlimited ? INT_MAX : (opts.limitAfterPriority ?? 1);
   }
 
   get npriorities(): number {
@@ -98,202 +121,288 @@ export class EventBase {
     return this.queues.length >> 1;
   }
 
+  /** Library-held reasons to keep looping (event_base_add_virtual_/del_virtual_). */
+  get virtualCount(): number {
+    return this.nVirtual;
+  }
+
+  set virtualCount(n: number) {
+    this.nVirtual = n;
+    if (n > this.virtualCountMax) this.virtualCountMax = n;
+    if (n === 0) this.wake();
+  }
+
+  /** N_ACTIVE_CALLBACKS: active and active-later callbacks, internal ones included. */
+  get activeCount(): number {
+    return this.nActive;
+  }
+
   /** event_base_priority_init: -1 while callbacks are active or n out of range. */
   setPriorities(n: number): number {
     if (this.nActive > 0 || n < 1 || n >= EVENT_MAX_PRIORITIES) return -1;
-    if (n === this.queues.length) return 0;
-    this.queues = Array.from({ length: n }, () => new CallbackQueue());
+    if (n !== this.queues.length)
+      this.queues = Array.from({ length: n }, () => new CallbackQueue());
     return 0;
   }
 
   // ---- time ----
 
-  /** Monotonic now in µs, cached while callbacks run (like libevent's tv_cache). */
+  /** Monotonic now in µs, cached from the start of each pass's callbacks (tv_cache). */
   now(): number {
     return this.cacheMono || monotonicUs();
   }
 
+  /** Wall-clock time: the cached instant when there is one (event_base_gettimeofday_cached). */
   wallNow(): number {
-    return this.cacheWall || wallUs();
+    return monoToWallUs(this.now());
   }
 
+  get hasCachedTime(): boolean {
+    return this.cacheMono !== 0;
+  }
+
+  /** event_base_update_cache_time: only a running loop has a cache. */
   updateCacheTime(): void {
     if (this.running) this.setCache();
   }
 
   private setCache(): void {
-    if (this.noCacheTime) return;
-    this.cacheMono = monotonicUs();
-    this.cacheWall = wallUs();
+    this.cacheMono = this.noCacheTime ? 0 : monotonicUs();
   }
 
-  private clearCache(): void {
-    this.cacheMono = this.cacheWall = 0;
+  // ---- the lists an event can be on (each non-internal membership counts) ----
+
+  private counted(cb: Callback, d: number): void {
+    if (cb.internal) return;
+    this.eventCount += d;
+    if (this.eventCount > this.eventCountMax) this.eventCountMax = this.eventCount;
+  }
+
+  private insertActive(cb: Callback): void {
+    const q = this.queues[cb.priority];
+    if (!q)
+      throw new RangeError(
+        `event priority ${cb.priority} is out of range: the base has ${this.queues.length} ` +
+          `priorities (event_base_priority_init was called after the event was set up)`,
+      );
+    cb.state = CbState.Active;
+    q.push(cb);
+    cb.queue = q;
+    this.counted(cb, 1);
+    if (++this.nActive > this.activeCountMax) this.activeCountMax = this.nActive;
+    this.wake();
+  }
+
+  private insertLater(cb: Callback): void {
+    cb.state = CbState.ActiveLater;
+    this.later.push(cb);
+    this.counted(cb, 1);
+    if (++this.nActive > this.activeCountMax) this.activeCountMax = this.nActive;
+    this.wake();
+  }
+
+  private removeActive(cb: Callback): void {
+    if (cb.state === CbState.Active) cb.queue!.remove(cb);
+    else this.later.remove(cb);
+    cb.state = CbState.Idle;
+    this.counted(cb, -1);
+    this.nActive--;
+  }
+
+  private insertTimeout(ev: Event, deadline: number): void {
+    this.timers.push(ev, deadline);
+    this.counted(ev, 1);
+  }
+
+  private removeTimeout(ev: Event): void {
+    this.timers.remove(ev);
+    this.counted(ev, -1);
   }
 
   // ---- adding and deleting events ----
 
-  /** event_add: `timeoutUs` null for no timeout. Returns 0 or -1. */
-  add(ev: Event, timeoutUs: number | null): number {
-    if (ev.events & (EV_READ | EV_WRITE | EV_CLOSED | EV_SIGNAL) && !ev.inserted) {
-      const src = ev.io ?? (ev.events & EV_SIGNAL ? signalSource : lookupFd(ev.fd));
-      if (!src || !src.watch(ev)) return -1;
-      ev.io = src;
+  /**
+   * event_add (`timeoutUs` null for none; `absolute` makes it a deadline).
+   * Returns 0, or -1 for a descriptor or signal that cannot be watched or a
+   * finalizing event.
+   */
+  add(ev: Event, timeoutUs: number | null, absolute = false): number {
+    if (ev.finalizing) return -1;
+    if (
+      ev.events & (EV_READ | EV_WRITE | EV_CLOSED | EV_SIGNAL) &&
+      !ev.inserted &&
+      ev.state === CbState.Idle
+    ) {
+      if (!this.watch(ev)) return -1;
       ev.inserted = true;
-      this.count(ev, 1);
+      this.insertedEvents.add(ev);
+      this.counted(ev, 1);
     }
-    if (timeoutUs !== null) {
-      ev.interval = ev.events & EV_PERSIST ? timeoutUs : -1;
-      // Re-adding a timer whose timeout already fired cancels that activation.
-      if (ev.state === CbState.Active && ev.res & EV_TIMEOUT) {
-        if (ev.events & EV_SIGNAL) ev.ncalls = 0;
-        this.dequeue(ev);
-      }
-      const wasPending = ev.heapIndex >= 0;
-      if (wasPending) this.timers.remove(ev);
-      this.timers.push(ev, this.now() + timeoutUs);
-      if (!wasPending) this.count(ev, 1);
-      this.wakeForTimers();
+    if (timeoutUs === null) return 0;
+    if (ev.events & EV_PERSIST && !(ev.events & EV_SIGNAL) && !absolute) ev.interval = timeoutUs;
+    if (ev.heapIndex >= 0) this.removeTimeout(ev);
+    // Re-adding a timer whose timeout already fired cancels that activation.
+    if (ev.state === CbState.Active && ev.res & EV_TIMEOUT) {
+      if (ev.events & EV_SIGNAL && ev.ncalls && ev.sigAbortable) ev.sigCallsLeft = 0;
+      this.removeActive(ev);
     }
+    this.insertTimeout(ev, absolute ? timeoutUs : this.now() + timeoutUs);
+    if (ev.heapIndex === 0 && this.waiting) this.armWaitTimer();
     return 0;
   }
 
-  /** event_del: not pending, not active. Always 0. */
-  del(ev: Event): number {
-    if (ev.heapIndex >= 0) {
-      this.timers.remove(ev);
-      this.count(ev, -1);
+  /** Starts watching an event's descriptor or signal; a negative fd is accepted and never fires. */
+  private watch(ev: Event): boolean {
+    if (ev.events & EV_SIGNAL) return signalSource.watch(ev);
+    if (ev.fd < 0) return true;
+    const src = ev.io ?? lookupFd(ev.fd);
+    if (src && src.watch(ev)) {
+      ev.io = src;
+      return true;
     }
-    if (ev.state !== CbState.Idle) this.dequeue(ev);
+    warn(`event_add: descriptor ${ev.fd} is not one this library can watch`);
+    return false;
+  }
+
+  /** event_del: not pending, not active. A finalizing event stays as it is. Always 0. */
+  del(ev: Event, evenIfFinalizing = false): number {
+    if (ev.finalizing && !evenIfFinalizing) return 0;
+    if (ev.events & EV_SIGNAL && ev.ncalls && ev.sigAbortable) ev.sigCallsLeft = 0;
+    if (ev.heapIndex >= 0) this.removeTimeout(ev);
+    if (ev.state !== CbState.Idle) this.removeActive(ev);
     if (ev.inserted) {
       ev.inserted = false;
-      ev.io?.unwatch(ev);
-      if (!(ev.events & EV_SIGNAL) && ev.io === lookupFd(ev.fd)) ev.io = null;
-      this.count(ev, -1);
+      this.insertedEvents.delete(ev);
+      this.counted(ev, -1);
+      if (ev.events & EV_SIGNAL) signalSource.unwatch(ev);
+      else if (ev.io) {
+        ev.io.unwatch(ev);
+        if (ev.io === lookupFd(ev.fd)) ev.io = null;
+      }
+      if (!this.hasEvents() && this.nActive === 0) this.wake();
     }
     return 0;
   }
 
-  /** event_remove_timer: drops the timeout only. */
+  /** event_remove_timer: drops a pending timeout (and the persistent interval) only. */
   removeTimer(ev: Event): number {
     if (ev.heapIndex >= 0) {
-      this.timers.remove(ev);
-      this.count(ev, -1);
+      this.removeTimeout(ev);
+      ev.interval = 0;
     }
-    ev.interval = -1;
     return 0;
   }
 
-  private count(ev: Event, d: number): void {
-    if (ev.internal) return;
-    this.eventCount += d;
-    if (this.eventCount > this.eventCountMax) this.eventCountMax = this.eventCount;
-    if (ev.inserted || ev.heapIndex >= 0) this.added.add(ev);
-    else this.added.delete(ev);
-  }
-
-  /** EV_PERSIST with a timeout: schedule the next expiry after a run. */
-  rescheduleTimer(ev: Event, fromTimeout: boolean): void {
+  /** EV_PERSIST with an interval: the next expiry, from the last deadline if it timed out, else from now. */
+  rescheduleTimer(ev: Event): void {
     const now = this.now();
-    let at = (fromTimeout ? ev.deadline : now) + ev.interval;
+    let at = (ev.res & EV_TIMEOUT ? ev.deadline : now) + ev.interval;
     if (at < now) at = now + ev.interval;
-    const wasPending = ev.heapIndex >= 0;
-    if (wasPending) this.timers.remove(ev);
-    this.timers.push(ev, at);
-    if (!wasPending) this.count(ev, 1);
+    this.add(ev, at, true);
   }
 
   // ---- activation ----
 
-  /** event_active: ORs `res` into an already-active event. Wakes a waiting loop. */
-  activate(ev: Event, res: number, ncalls = 0): void {
-    if (ev.events & EV_SIGNAL) ev.ncalls += ncalls;
-    if (ev.state !== CbState.Idle) {
+  /** event_active: ORs `res` into an already-active event; `ncalls` counts a signal's deliveries. */
+  activate(ev: Event, res: number, ncalls = 1): void {
+    if (ev.finalizing) return;
+    if (ev.state === CbState.Active) {
       ev.res |= res;
       return;
     }
-    ev.res = res;
-    this.enqueue(ev);
+    ev.res = ev.state === CbState.ActiveLater ? ev.res | res : res;
+    // Something more urgent than the queue being run: finish the pass after this callback.
+    if (ev.priority < this.runningPriority) this.continueFlag = true;
+    if (ev.events & EV_SIGNAL) {
+      ev.ncalls = ncalls;
+      ev.sigAbortable = false;
+    }
+    this.activateCallback(ev);
   }
 
-  /** Queues a deferred callback, in this pass unless too many were already queued. */
+  /** Puts a callback on its active queue now; 1 if it was not queued at all before. */
+  private activateCallback(cb: Callback): number {
+    if (cb.state === CbState.Active) return 0;
+    const wasLater = cb.state === CbState.ActiveLater;
+    if (wasLater) this.removeActive(cb);
+    this.insertActive(cb);
+    return wasLater ? 0 : 1;
+  }
+
+  /** Queues a deferred callback: in this pass unless more than 32 were queued in it already. */
   scheduleDeferred(cb: Deferred): void {
-    if (cb.state !== CbState.Idle) return;
-    cb.priority = this.deferredPriority;
+    if (cb.priority < 0) cb.priority = this.deferredPriority;
     if (this.nDeferredsQueued > MAX_DEFERREDS_QUEUED) {
-      cb.state = CbState.ActiveLater;
-      this.later.push(cb);
-      this.nActive++;
-      this.wake();
-    } else {
+      if (cb.state === CbState.Idle) this.insertLater(cb);
+    } else if (this.activateCallback(cb)) {
       this.nDeferredsQueued++;
-      this.enqueue(cb);
     }
   }
 
   cancelDeferred(cb: Deferred): void {
-    if (cb.state !== CbState.Idle) this.dequeue(cb);
+    if (cb.state !== CbState.Idle) this.removeActive(cb);
   }
 
-  /** Runs `ev`'s finalizer from the loop (event_finalize). */
-  finalize(ev: Event, fcb: (ev: Event, arg: any) => void): void {
+  /** event_finalize / event_free_finalize: the event is deleted and only `fcb` will run, from the loop. */
+  finalize(ev: Event, fcb: FinalizeCb, free: boolean): void {
     this.del(ev);
-    ev.finalizer = fcb;
-    ev.res = 0;
-    this.enqueue(ev);
+    ev.cb = fcb as unknown as EventCb;
+    ev.freeOnFinalize = free;
+    this.activate(ev, EV_FINALIZE, 1);
+    ev.finalizing = true;
   }
 
   isActive(cb: Callback): boolean {
     return cb.state !== CbState.Idle;
   }
 
-  private enqueue(cb: Callback): void {
-    cb.state = CbState.Active;
-    this.queues[cb.priority].push(cb);
-    this.nActive++;
-    if (cb instanceof Event && !cb.internal) this.bumpActiveCount(1);
+  /** Events and virtual events that keep the loop from exiting (event_haveevents). */
+  hasEvents(): boolean {
+    return this.eventCount > 0 || this.nVirtual > 0;
+  }
+
+  // ---- signals ----
+
+  /** Called by the signal handler: one more delivery of `sig` to handle. */
+  signalCaught(sig: number): void {
+    (this.sigCaught ??= new Array<number>(NSIG).fill(0))[sig]++;
+    this.sigPending = true;
     this.wake();
   }
 
-  private dequeue(cb: Callback): void {
-    if (cb.state === CbState.Active) this.queues[cb.priority].remove(cb);
-    else this.later.remove(cb);
-    cb.state = CbState.Idle;
-    this.nActive--;
-    if (cb instanceof Event && !cb.internal) this.bumpActiveCount(-1);
+  /** The internal signal callback: activates each watcher with its signal's count. */
+  private deliverSignals(): void {
+    const caught = this.sigCaught!;
+    for (let sig = 1; sig < NSIG; sig++) {
+      const n = caught[sig];
+      if (!n) continue;
+      caught[sig] = 0;
+      const evs = signalWatchers(sig);
+      for (let i = evs.length - 1; i >= 0; i--)
+        if (evs[i].base === this) this.activate(evs[i], EV_SIGNAL, n);
+    }
   }
 
-  private bumpActiveCount(d: number): void {
-    this.eventCountActive += d;
-    if (this.eventCountActive > this.eventCountActiveMax)
-      this.eventCountActiveMax = this.eventCountActive;
+  // ---- event_base_once and loop control ----
+
+  /** event_base_once: a one-shot timer or I/O event, freed after it runs. */
+  once(fd: number, events: number, cb: EventCb, arg: any, timeoutUs: number | null): number {
+    if (events & (EV_SIGNAL | EV_PERSIST)) return -1;
+    const io = events & (EV_READ | EV_WRITE | EV_CLOSED);
+    if ((events & (EV_TIMEOUT | io)) === EV_TIMEOUT) {
+      const ev = new Event(this, -1, 0, cb, arg);
+      // An immediate timer is activated at once: fast, and in order with other activations.
+      if (!timeoutUs) this.activate(ev, EV_TIMEOUT, 1);
+      else this.add(ev, timeoutUs);
+      return 0;
+    }
+    if (!io) return -1;
+    return this.add(new Event(this, fd, io, cb, arg), timeoutUs);
   }
 
-  /** Events and virtual events that keep the loop from exiting (event_haveevents). */
-  hasEvents(): boolean {
-    return this.eventCount > 0 || this.virtualCount > 0;
-  }
-
-  get activeCount(): number {
-    return this.nActive;
-  }
-
-  // ---- loop control ----
-
+  /** event_base_loopexit: an event_base_once timer that ends the loop after its pass. */
   loopExit(afterUs: number | null): number {
-    const ev = new Event(
-      this,
-      -1,
-      EV_TIMEOUT,
-      () => {
-        this.gotExit = true;
-      },
-      null,
-    );
-    ev.internal = true;
-    if (afterUs === null || afterUs === 0) this.activate(ev, EV_TIMEOUT);
-    else this.add(ev, afterUs);
-    return 0;
+    return this.once(-1, EV_TIMEOUT, this.exitCb, this, afterUs);
   }
 
   loopBreak(): number {
@@ -307,22 +416,32 @@ export class EventBase {
     return 0;
   }
 
-  /** event_base_loop. Resolves libevent's code: 0 done, 1 nothing pending, -1 reentrant/error. */
+  /** event_base_loop. Resolves libevent's code: 0 done, 1 nothing pending, -1 reentrant. */
   async loop(flags: number): Promise<number> {
-    if (this.running) return -1;
+    if (this.running) {
+      warn(
+        "event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once.",
+      );
+      return -1;
+    }
     this.running = true;
-    this.clearCache();
+    this.cacheMono = 0;
     this.gotExit = this.gotBreak = false;
     try {
       for (;;) {
         this.continueFlag = false;
         this.nDeferredsQueued = 0;
         if (this.gotExit || this.gotBreak) return 0;
+        const block = this.nActive === 0 && !(flags & EVLOOP_NONBLOCK);
         if (!(flags & EVLOOP_NO_EXIT_ON_EMPTY) && !this.hasEvents() && this.nActive === 0) return 1;
         this.promoteLater();
-        this.clearCache();
-        await this.poll(flags);
-        if (this.freed) return -1;
+        this.cacheMono = 0;
+        const wait = this.dispatch(block);
+        if (wait) await wait;
+        if (this.sigPending) {
+          this.sigPending = false;
+          this.activateCallback(this.signalCallback());
+        }
         this.setCache();
         this.expireTimers();
         if (this.nActive > 0) {
@@ -331,36 +450,57 @@ export class EventBase {
         } else if (flags & EVLOOP_NONBLOCK) return 0;
       }
     } finally {
-      this.clearCache();
+      this.cacheMono = 0;
       this.running = false;
       this.runningEvent = null;
+      this.runningPriority = -1;
       this.stopWaiting();
     }
   }
 
-  /** The backend's dispatch: give Node a turn to deliver I/O, blocking until a deadline or activation. */
-  private poll(flags: number): Promise<void> | void {
-    const nonblock = this.nActive > 0 || (flags & EVLOOP_NONBLOCK) !== 0;
-    if (nonblock) {
-      // A zero-timeout poll. Callbacks that keep re-activating each other would
-      // starve Node's I/O, so hand Node a turn at least every few milliseconds.
-      if (this.nActive > 0 && monotonicUs() - this.lastNodeTurn < NODE_TURN_INTERVAL_US) return;
-      return new Promise<void>((resolve) =>
-        setImmediate(() => {
-          this.lastNodeTurn = monotonicUs();
-          resolve();
-        }),
-      );
+  private signalCallback(): Deferred {
+    if (!this.sigCb) {
+      this.sigCb = new Deferred(() => this.deliverSignals());
+      this.sigCb.internal = true;
+      this.sigCb.priority = 0;
+    }
+    return this.sigCb;
+  }
+
+  /**
+   * The backend's dispatch. Without blocking, Node gets a turn (its I/O, its
+   * signals) — at least every few ms while callbacks keep coming, and always
+   * when none is active. Blocking waits for an activation or the next timer;
+   * the wake-up itself waits for Node's check phase, so everything Node
+   * reports in one poll (several sockets, a burst of signals) is activated
+   * before the pass runs, as one epoll_wait returns it all.
+   */
+  private dispatch(block: boolean): Promise<void> | null {
+    const next = this.timers.peek();
+    // A timer already due makes it a zero-timeout poll, as libevent's timeout_next does.
+    const due = next !== undefined && next.deadline <= monotonicUs();
+    if (!block || due || this.sigPending) {
+      if (
+        (this.nActive > 0 || due) &&
+        performance.now() - this.lastNodeTurn < NODE_TURN_INTERVAL_MS
+      )
+        return null;
+      return new Promise<void>((resolve) => setImmediate(this.endTurn, resolve));
+    }
+    if (next && virtualClockOn()) {
+      sleepVirtual(next.deadline - monotonicUs());
+      return this.dispatch(false);
     }
     return new Promise<void>((resolve) => {
-      this.wakeUp = () => {
-        this.stopWaiting();
-        this.lastNodeTurn = monotonicUs();
-        resolve();
-      };
+      this.waiting = resolve;
       this.armWaitTimer();
     });
   }
+
+  private readonly endTurn = (resolve: () => void) => {
+    this.lastNodeTurn = performance.now();
+    resolve();
+  };
 
   private armWaitTimer(): void {
     const next = this.timers.peek();
@@ -368,111 +508,200 @@ export class EventBase {
     if (next) ms = Math.min(ms, Math.max(0, Math.ceil((next.deadline - monotonicUs()) / 1000)));
     if (this.waitTimer) clearTimeout(this.waitTimer);
     // The wait timer is ref'd: it is what keeps Node alive while this loop waits.
-    this.waitTimer = setTimeout(() => {
-      this.waitTimer = null;
-      if (next) this.wake();
-      else this.armWaitTimer();
-    }, ms);
+    this.waitTimer = setTimeout(this.waitTimerFired, ms, next !== undefined);
   }
 
+  private readonly waitTimerFired = (forTimer: boolean) => {
+    this.waitTimer = null;
+    if (forTimer) this.wake();
+    else this.armWaitTimer();
+  };
+
   private stopWaiting(): void {
-    this.wakeUp = null;
+    this.waiting = null;
     if (this.waitTimer) {
       clearTimeout(this.waitTimer);
       this.waitTimer = null;
     }
+    if (this.wakeImmediate) {
+      clearImmediate(this.wakeImmediate);
+      this.wakeImmediate = null;
+    }
   }
 
-  /** Ends a pending wait (called on every activation). */
+  /** Ends a pending wait (called on every activation), at Node's next check phase. */
   wake(): void {
-    if (this.wakeUp) this.wakeUp();
+    if (this.waiting && !this.wakeImmediate) this.wakeImmediate = setImmediate(this.wakeNow);
   }
 
-  /** A timer added while the loop waits may be due before the armed wait timer. */
-  private wakeForTimers(): void {
-    if (this.wakeUp) this.armWaitTimer();
-  }
+  private readonly wakeNow = () => {
+    this.wakeImmediate = null;
+    const resolve = this.waiting;
+    this.stopWaiting();
+    if (resolve) this.endTurn(resolve);
+  };
 
+  /** event_queue_make_later_events_active: promoted deferreds count toward this pass's 32. */
   private promoteLater(): void {
     let cb: Callback | null;
     while ((cb = this.later.shift())) {
       cb.state = CbState.Active;
-      this.queues[cb.priority].push(cb);
+      const q = this.queues[cb.priority];
+      q.push(cb);
+      cb.queue = q;
+      if (cb instanceof Deferred) this.nDeferredsQueued++;
     }
   }
 
+  /** timeout_process: each expired timer is deleted outright, then activated with EV_TIMEOUT. */
   private expireTimers(): void {
+    if (this.timers.size === 0) return;
     const now = this.now();
     let ev: Event | undefined;
     while ((ev = this.timers.peek()) && ev.deadline <= now) {
-      this.timers.remove(ev);
-      this.count(ev, -1);
-      // A non-persistent event that times out is no longer pending for I/O either.
-      if (!(ev.events & EV_PERSIST) && ev.inserted) this.del(ev);
-      this.activate(ev, EV_TIMEOUT);
+      this.del(ev);
+      this.activate(ev, EV_TIMEOUT, 1);
     }
   }
 
-  /** Runs the highest-priority non-empty queue; returns callbacks run, as event_process_active. */
+  /** Runs the highest-priority queue that holds a non-internal callback; returns those run, as event_process_active. */
   private processActive(): number {
-    const endAt = this.maxDispatchUs >= 0 ? monotonicUs() + this.maxDispatchUs : -1;
+    let endAt = -1;
+    if (this.maxDispatchUs >= 0) {
+      this.setCache();
+      endAt = this.now() + this.maxDispatchUs;
+    }
+    let c = 0;
     for (let p = 0; p < this.queues.length; p++) {
       const q = this.queues[p];
-      if (q.length === 0) continue;
-      const limited = p >= this.limitAfterPriority;
-      const c = this.runQueue(q, limited ? this.maxCallbacks : 0x7fffffff, limited ? endAt : -1);
-      if (c !== 0) return c < 0 ? 0 : c;
+      if (!q.head) continue;
+      this.runningPriority = p;
+      c =
+        p < this.limitAfterPriority
+          ? this.runQueue(q, INT_MAX, -1)
+          : this.runQueue(q, this.maxCallbacks, endAt);
+      if (c !== 0) break;
     }
-    return 0;
+    this.runningPriority = -1;
+    return c;
   }
 
+  /** event_process_active_single_queue: -1 when a loopbreak stops it. */
   private runQueue(q: CallbackQueue, maxToRun: number, endAt: number): number {
     let n = 0;
     let cb: Callback | null;
     while ((cb = q.head)) {
-      q.remove(cb);
-      cb.state = CbState.Idle;
-      this.nActive--;
-      if (cb instanceof Event && !cb.internal) this.bumpActiveCount(-1);
+      this.removeActive(cb);
+      if (!cb.internal) n++;
       this.runningEvent = cb;
       cb.run();
       this.runningEvent = null;
-      n++;
       if (this.gotBreak) return -1;
       if (n >= maxToRun) return n;
-      if (this.continueFlag) break;
-      if (endAt >= 0) {
-        this.updateCacheTime();
-        if (monotonicUs() >= endAt) return n;
+      if (n && endAt >= 0) {
+        this.setCache();
+        if (this.now() >= endAt) return n;
       }
+      if (this.continueFlag) break;
     }
     return n;
   }
 
-  /** event_base_free: every event stops being pending; the base is unusable. */
-  free(): void {
-    for (const ev of [...this.added]) this.del(ev);
-    for (const q of this.queues) while (q.head) this.dequeue(q.head);
-    while (this.later.head) this.dequeue(this.later.head);
+  /**
+   * event_base_free: every event is deleted; the finalizers of finalizing
+   * ones run (unless `runFinalizers` is false); the base is unusable after.
+   */
+  free(runFinalizers: boolean): void {
+    for (const ev of [...this.insertedEvents]) this.del(ev, true);
+    let ev: Event | undefined;
+    while ((ev = this.timers.peek())) this.del(ev, true);
+    for (let deleted = 1; deleted;) {
+      deleted = 0;
+      for (const q of this.queues)
+        for (let cb = q.head; cb;) {
+          const next: Callback | null = cb.next;
+          deleted += this.cancelForFree(cb, runFinalizers);
+          cb = next;
+        }
+      while (this.later.head) deleted += this.cancelForFree(this.later.head, runFinalizers);
+    }
     this.freed = true;
     this.stopWaiting();
   }
 
-  /** Visits every added or active user event (event_base_foreach_event); stops at non-zero. */
-  forEachEvent(fn: (ev: Event) => number): number {
-    const seen = new Set<Event>(this.added);
-    for (const q of this.queues)
-      for (let c = q.head; c; c = c.next) if (c instanceof Event && !c.internal) seen.add(c);
-    for (const ev of seen) {
-      const r = fn(ev);
-      if (r) return r;
-    }
-    return 0;
+  private cancelForFree(cb: Callback, runFinalizers: boolean): number {
+    if (cb instanceof Event) this.del(cb, true);
+    else this.removeActive(cb);
+    if (runFinalizers && cb instanceof Event && cb.finalizing) cb.runFinalizer();
+    return cb.internal ? 0 : 1;
   }
 
-  /** Time until the next timer in µs, or -1 when none. */
-  nextTimeoutUs(): number {
-    const next = this.timers.peek();
-    return next ? Math.max(0, next.deadline - this.now()) : -1;
+  // ---- inspection ----
+
+  /**
+   * The events event_base_foreach_event visits, in libevent's order: inserted
+   * ones by descriptor then by signal number (newest first within each;
+   * events on negative descriptors are in no map and are skipped), then
+   * timers in heap order, then events that are only active.
+   */
+  eventsInOrder(): Event[] {
+    const mapped = [...this.insertedEvents].reverse().filter((e) => e.fd >= 0);
+    const key = (e: Event) => (e.events & EV_SIGNAL ? NSIG : 0) * 0x100000000 + e.fd;
+    mapped.sort((a, b) => key(a) - key(b));
+    const out = mapped;
+    for (let i = 0; i < this.timers.size; i++) {
+      const ev = this.timers.at(i);
+      if (!ev.inserted) out.push(ev);
+    }
+    for (const q of this.queues)
+      for (let c = q.head; c; c = c.next)
+        if (c instanceof Event && !c.inserted && c.heapIndex < 0) out.push(c);
+    return out;
   }
+
+  /** event_base_dump_events' text; `id` names an event as %p would. */
+  dump(id: (ev: Event) => string): string {
+    const gloss = (e: Event) => `[${e.events & EV_SIGNAL ? "sig" : "fd "} ${e.fd}`;
+    const evs = this.eventsInOrder();
+    let s = "Inserted events:\n";
+    for (const e of evs) {
+      if (!e.inserted && e.heapIndex < 0) continue;
+      s += `  ${id(e)} ${gloss(e)}]${flagWords(e.events, false)}${e.internal ? " Internal" : ""}`;
+      if (e.heapIndex >= 0) {
+        const wall = monoToWallUs(e.deadline);
+        const sec = Math.floor(wall / 1e6);
+        s += ` Timeout=${sec}.${String(wall - sec * 1e6).padStart(6, "0")}`;
+      }
+      s += "\n";
+    }
+    s += "Active events:\n";
+    for (const e of evs) {
+      if (e.state === CbState.Idle) continue;
+      s += `  ${id(e)} ${gloss(e)}, priority=${e.priority}]${flagWords(e.res, true)} active`;
+      s += `${e.internal ? " [Internal]" : ""}${e.state === CbState.ActiveLater ? " [NextTime]" : ""}\n`;
+    }
+    return s;
+  }
+
+  /** Inserted events on descriptor `fd` (newest first), for event_base_active_by_fd. */
+  eventsOnFd(fd: number): Event[] {
+    return [...this.insertedEvents].reverse().filter((e) => e.fd === fd && !(e.events & EV_SIGNAL));
+  }
+
+  /** Events in the timer heap, in heap order. */
+  timerEvents(): Event[] {
+    return Array.from({ length: this.timers.size }, (_, i) => this.timers.at(i));
+  }
+}
+
+function flagWords(f: number, res: boolean): string {
+  let s = "";
+  if (f & EV_READ) s += " Read";
+  if (f & EV_WRITE) s += " Write";
+  if (f & EV_CLOSED) s += " EOF";
+  if (f & EV_SIGNAL) s += " Signal";
+  if (res) return f & EV_TIMEOUT ? s + " Timeout" : s;
+  if (f & EV_PERSIST) s += " Persist";
+  if (f & EV_ET) s += " ET";
+  return s;
 }

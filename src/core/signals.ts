@@ -1,15 +1,20 @@
-// POSIX signals through Node's process signal events. One process listener
-// per signal number, installed while any event watches that signal; each
-// delivery activates every watching event with one more call (ev_ncalls).
+// POSIX signals through Node's process signal events, delivered as libevent
+// delivers them. Its handler only counts; the loop later runs an internal
+// priority-0 callback that activates every event watching each caught signal
+// (ascending signal numbers, newest event first) with ncalls = the count.
+// One process listener per signal number exists while any event watches it.
 import { constants } from "node:os";
 import type { Event } from "./event.js";
-import { EV_SIGNAL } from "./flags.js";
 import type { IoSource } from "./io_source.js";
+import { warn } from "./log.js";
+
+/** Linux's NSIG: signal numbers are 1..64. */
+export const NSIG = 65;
 
 const names = new Map<number, NodeJS.Signals>();
 for (const [name, num] of Object.entries(constants.signals)) names.set(num, name as NodeJS.Signals);
 
-// Node refuses listeners for these (or they cannot be caught at all).
+// Node refuses listeners for these, or they cannot be caught at all.
 const uncatchable = new Set([
   "SIGKILL",
   "SIGSTOP",
@@ -21,34 +26,49 @@ const uncatchable = new Set([
   "SIGILL",
 ]);
 
-const watchers = new Map<number, { events: Set<Event>; listener: () => void }>();
+/** Per signal: the watching events in the order they were added, and the listener. */
+const watchers = new Map<number, { events: Event[]; listener: () => void }>();
 
 export function signalName(sig: number): NodeJS.Signals | undefined {
   return names.get(sig);
 }
 
+/** The events watching `sig`, oldest first. */
+export function signalWatchers(sig: number): readonly Event[] {
+  return watchers.get(sig)?.events ?? [];
+}
+
 export const signalSource: IoSource = {
   watch(ev: Event): boolean {
-    const name = names.get(ev.fd);
-    if (!name || uncatchable.has(name)) return false;
-    let w = watchers.get(ev.fd);
+    const sig = ev.fd;
+    if (sig < 0 || sig >= NSIG) return false;
+    const name = names.get(sig);
+    if (!name || uncatchable.has(name)) {
+      warn("sigaction: Invalid argument");
+      return false;
+    }
+    let w = watchers.get(sig);
     if (!w) {
-      const events = new Set<Event>();
+      const events: Event[] = [];
+      // One count per delivery for each base that has an event on it.
       const listener = () => {
-        for (const e of [...events]) e.base.activate(e, EV_SIGNAL, 1);
+        events.forEach((e, i) => {
+          if (events.findIndex((o) => o.base === e.base) === i) e.base!.signalCaught(sig);
+        });
       };
       w = { events, listener };
-      watchers.set(ev.fd, w);
+      watchers.set(sig, w);
       process.on(name, listener);
     }
-    w.events.add(ev);
+    w.events.push(ev);
     return true;
   },
   unwatch(ev: Event): void {
     const w = watchers.get(ev.fd);
-    if (!w) return;
-    w.events.delete(ev);
-    if (w.events.size === 0) {
+    const i = w ? w.events.indexOf(ev) : -1;
+    if (!w || i < 0) return;
+    w.events.splice(i, 1);
+    if (w.events.length === 0) {
       process.removeListener(names.get(ev.fd)!, w.listener);
       watchers.delete(ev.fd);
     }

@@ -1,15 +1,16 @@
-// Min-heap of timers keyed by (deadline, insertion sequence), so timers with
-// equal deadlines fire in the order they were added.
+// Binary min-heap of timers keyed by deadline alone. Timers with equal
+// deadlines do NOT fire in insertion order in libevent: its heap moves an
+// element only past a strictly greater one and, when both children are equal,
+// descends to the right. Eight timers added with the same deadline fire as
+// 0,7,6,5,4,3,2,1 there [probe], so this heap follows the same rules.
 
 export interface Timed {
   deadline: number;
-  seq: number;
   heapIndex: number; // -1 when not in the heap
 }
 
 export class TimerHeap<T extends Timed> {
   private items: T[] = [];
-  private nextSeq = 0;
 
   get size(): number {
     return this.items.length;
@@ -19,12 +20,15 @@ export class TimerHeap<T extends Timed> {
     return this.items[0];
   }
 
+  /** Element `i` in array order (event_base_foreach_event walks the heap so). */
+  at(i: number): T {
+    return this.items[i];
+  }
+
   push(t: T, deadline: number): void {
     t.deadline = deadline;
-    t.seq = this.nextSeq++;
-    t.heapIndex = this.items.length;
     this.items.push(t);
-    this.up(t.heapIndex);
+    this.siftUp(this.items.length - 1, t, false);
   }
 
   remove(t: T): void {
@@ -33,22 +37,18 @@ export class TimerHeap<T extends Timed> {
     const last = this.items.pop()!;
     t.heapIndex = -1;
     if (last === t) return;
-    this.items[i] = last;
-    last.heapIndex = i;
-    this.down(i);
-    this.up(last.heapIndex);
+    // The last element fills the hole: up if it beats the hole's parent, else down.
+    if (i > 0 && this.items[(i - 1) >> 1].deadline > last.deadline) this.siftUp(i, last, true);
+    else this.siftDown(i, last);
   }
 
-  private less(a: T, b: T): boolean {
-    return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
-  }
-
-  private up(i: number): void {
+  /** Moves `t` up from hole `i` while its parent is strictly later (always once if `force`). */
+  private siftUp(i: number, t: T, force: boolean): void {
     const items = this.items;
-    const t = items[i];
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.less(t, items[p])) break;
+      if (!force && !(items[p].deadline > t.deadline)) break;
+      force = false;
       items[i] = items[p];
       items[i].heapIndex = i;
       i = p;
@@ -57,15 +57,15 @@ export class TimerHeap<T extends Timed> {
     t.heapIndex = i;
   }
 
-  private down(i: number): void {
+  /** Moves `t` down from hole `i`; of two equal children the right one is taken. */
+  private siftDown(i: number, t: T): void {
     const items = this.items;
     const n = items.length;
-    const t = items[i];
     for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && this.less(items[c + 1], items[c])) c++;
-      if (!this.less(items[c], t)) break;
+      let c = 2 * (i + 1);
+      if (c > n) break;
+      if (c === n || items[c].deadline > items[c - 1].deadline) c--;
+      if (!(t.deadline > items[c].deadline)) break;
       items[i] = items[c];
       items[i].heapIndex = i;
       i = c;

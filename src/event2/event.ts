@@ -1,9 +1,19 @@
-// event2/event.h: the flat C face of the loop. Thin: checks arguments, calls
-// src/core/event_base.ts.
+// event2/event.h: the flat C face of the loop. Thin: checks arguments, keeps
+// C's return conventions (a NULL that C tolerates returns -1/0/null here; one
+// that would crash throws), and calls src/core/event_base.ts.
 import * as args from "../args.js";
 import { EventBase } from "../core/event_base.js";
+import { CbState } from "../core/callback.js";
 import { Event, type EventCb } from "../core/event.js";
-import { setDebugLogging, setLogCallback, type LogCb } from "../core/log.js";
+import { getCurrentBase, setCurrentBase } from "../core/current_base.js";
+import {
+  EVENT_LOG_MSG,
+  log,
+  setDebugLogging,
+  setLogCallback,
+  warn,
+  type LogCb,
+} from "../core/log.js";
 import {
   EV_CLOSED,
   EV_PERSIST,
@@ -11,16 +21,15 @@ import {
   EV_SIGNAL,
   EV_TIMEOUT,
   EV_WRITE,
-  EV_ET,
   EVENT_MAX_PRIORITIES,
 } from "../core/flags.js";
-import { monotonicUs, usToTimeval, wallUs, type Timeval } from "../core/time.js";
+import { monoToWallUs, monotonicUs, usToTimeval, wallUs, type Timeval } from "../core/time.js";
 import { writeSync } from "node:fs";
 import * as check from "./checks.js";
 
 export * from "../core/flags.js";
 export { EVENT_LOG_DEBUG, EVENT_LOG_ERR, EVENT_LOG_MSG, EVENT_LOG_WARN } from "../core/log.js";
-export type { EventBase, Event, Timeval };
+export type { EventBase, Event, EventCb, Timeval };
 
 export const LIBEVENT_VERSION = "2.1.12-stable";
 export const LIBEVENT_VERSION_NUMBER = 0x02010c00;
@@ -41,59 +50,79 @@ export const EV_FEATURE_O1 = 0x02;
 export const EV_FEATURE_FDS = 0x04;
 export const EV_FEATURE_EARLY_CLOSE = 0x08;
 
-/** The one backend: Node's libuv loop, which is epoll on Linux. */
-const METHOD = "epoll";
-const METHOD_FEATURES = EV_FEATURE_ET | EV_FEATURE_O1 | EV_FEATURE_EARLY_CLOSE;
+/**
+ * libevent's Linux backends, in its order of preference, with their
+ * features. All three are Node's libuv loop here; the name and features are
+ * what a configuration selects and what the base reports.
+ */
+const METHODS: readonly { name: string; features: number }[] = [
+  { name: "epoll", features: EV_FEATURE_ET | EV_FEATURE_O1 | EV_FEATURE_EARLY_CLOSE },
+  { name: "poll", features: EV_FEATURE_FDS | EV_FEATURE_EARLY_CLOSE },
+  { name: "select", features: EV_FEATURE_FDS },
+];
+
+const INT_MAX = 0x7fffffff;
 
 // ---- configuration ----
 
 export class EventConfig {
   freed = false;
-  avoided = new Set<string>();
+  avoided: string[] = [];
   features = 0;
   flags = 0;
   maxDispatchUs = -1;
-  maxCallbacks = 0x7fffffff;
-  limitAfterPriority = 0x7fffffff;
+  maxCallbacks = INT_MAX;
+  limitAfterPriority = 1;
+  cpusHint = 0;
 }
+
+const cfgArg = (fn: string, v: unknown) =>
+  args.obj(fn, "cfg", v, EventConfig, "struct event_config");
+/** The calls that check for a NULL config return -1 for it. */
+const cfgOrNull = (fn: string, v: unknown) =>
+  v === null || v === undefined ? null : cfgArg(fn, v);
 
 export function event_config_new(): EventConfig {
   return new EventConfig();
 }
 
 export function event_config_free(cfg: EventConfig): void {
-  args.obj("event_config_free", "cfg", cfg, EventConfig, "struct event_config").freed = true;
+  cfgArg("event_config_free", cfg).freed = true;
 }
-
-const cfgArg = (fn: string, v: unknown) =>
-  args.obj(fn, "cfg", v, EventConfig, "struct event_config");
 
 export function event_config_avoid_method(cfg: EventConfig, method: string): number {
   const c = cfgArg("event_config_avoid_method", cfg);
   if (typeof method !== "string")
     throw args.typeError("event_config_avoid_method", "method", "must be a string");
-  c.avoided.add(method);
+  c.avoided.push(method);
   return 0;
 }
 
 export function event_config_require_features(cfg: EventConfig, feature: number): number {
-  cfgArg("event_config_require_features", cfg).features = args.int(
-    "event_config_require_features",
-    "feature",
-    feature,
-  );
+  const fn = "event_config_require_features";
+  const c = cfgOrNull(fn, cfg);
+  const f = args.int(fn, "feature", feature);
+  if (!c) return -1;
+  c.features = f;
   return 0;
 }
 
 export function event_config_set_flag(cfg: EventConfig, flag: number): number {
-  cfgArg("event_config_set_flag", cfg).flags |= args.int("event_config_set_flag", "flag", flag);
+  const fn = "event_config_set_flag";
+  const c = cfgOrNull(fn, cfg);
+  const f = args.int(fn, "flag", flag);
+  if (!c) return -1;
+  c.flags |= f;
   return 0;
 }
 
-/** Accepted and ignored: JavaScript runs callbacks on one thread. */
+/** Stored and otherwise ignored: JavaScript runs callbacks on one thread. */
 export function event_config_set_num_cpus_hint(cfg: EventConfig, cpus: number): number {
-  cfgArg("event_config_set_num_cpus_hint", cfg);
-  args.int("event_config_set_num_cpus_hint", "cpus", cpus);
+  const fn = "event_config_set_num_cpus_hint";
+  const c = cfgOrNull(fn, cfg);
+  const n = args.int(fn, "cpus", cpus);
+  if (!c) return -1;
+  c.cpusHint = n;
   return 0;
 }
 
@@ -108,38 +137,70 @@ export function event_config_set_max_dispatch_interval(
   const us = check.timeval(fn, max_interval, "max_interval");
   const mc = args.int(fn, "max_callbacks", max_callbacks);
   c.maxDispatchUs = us ?? -1;
-  c.maxCallbacks = mc >= 0 ? mc : 0x7fffffff;
+  c.maxCallbacks = mc >= 0 ? mc : INT_MAX;
   c.limitAfterPriority = Math.max(0, args.int(fn, "min_priority", min_priority));
   return 0;
 }
 
 // ---- bases ----
 
-export function event_base_new(): EventBase {
-  return new EventBase();
+export function event_base_new(): EventBase | null {
+  return newBase(new EventConfig());
 }
 
-/** NULL when the config avoids the only method (epoll) or requires features it lacks (EV_FEATURE_FDS). */
+/** NULL (with libevent's warning) when the config rules out every method. */
 export function event_base_new_with_config(cfg: EventConfig | null): EventBase | null {
-  if (cfg === null || cfg === undefined) return new EventBase();
-  const c = cfgArg("event_base_new_with_config", cfg);
-  if (c.avoided.has(METHOD) || (c.features & ~METHOD_FEATURES) !== 0) return null;
+  return newBase(cfgOrNull("event_base_new_with_config", cfg));
+}
+
+/**
+ * The first method the config and the environment (EVENT_NOEPOLL, ...;
+ * ignored with EVENT_BASE_FLAG_IGNORE_ENV) allow. Timers are always precise
+ * here, so EVENT_BASE_FLAG_PRECISE_TIMER changes nothing.
+ */
+function newBase(cfg: EventConfig | null): EventBase | null {
+  const flags = cfg ? cfg.flags : 0;
+  const env = !(flags & EVENT_BASE_FLAG_IGNORE_ENV);
+  const required = cfg ? cfg.features : 0;
+  const m = METHODS.find(
+    (m) =>
+      !(cfg && cfg.avoided.includes(m.name)) &&
+      (m.features & required) === required &&
+      !(env && process.env[`EVENT_NO${m.name.toUpperCase()}`] !== undefined),
+  );
+  if (!m) {
+    warn("event_base_new_with_config: no event mechanism available");
+    return null;
+  }
+  if (process.env.EVENT_SHOW_METHOD !== undefined) log(EVENT_LOG_MSG, `libevent using: ${m.name}`);
   return new EventBase({
-    maxDispatchUs: c.maxDispatchUs,
-    maxCallbacks: c.maxCallbacks,
-    limitAfterPriority: c.limitAfterPriority,
-    noCacheTime: (c.flags & EVENT_BASE_FLAG_NO_CACHE_TIME) !== 0,
+    method: m.name,
+    features: m.features,
+    maxDispatchUs: cfg ? cfg.maxDispatchUs : -1,
+    maxCallbacks: cfg ? cfg.maxCallbacks : INT_MAX,
+    limitAfterPriority: cfg ? cfg.limitAfterPriority : 1,
+    noCacheTime: (flags & EVENT_BASE_FLAG_NO_CACHE_TIME) !== 0,
   });
 }
 
-export function event_base_free(base: EventBase): void {
-  if (base === null || base === undefined) return;
-  check.base("event_base_free", base).free();
+/** NULL means the current base (event_init's). Pending events are deleted; finalizers run. */
+export function event_base_free(base: EventBase | null): void {
+  freeBase("event_base_free", base, true);
 }
 
-export function event_base_free_nofinalize(base: EventBase): void {
-  if (base === null || base === undefined) return;
-  check.base("event_base_free_nofinalize", base).free();
+/** Like event_base_free, without running the finalizers of finalizing events. */
+export function event_base_free_nofinalize(base: EventBase | null): void {
+  freeBase("event_base_free_nofinalize", base, false);
+}
+
+function freeBase(fn: string, base: EventBase | null, runFinalizers: boolean): void {
+  const b = base ?? getCurrentBase();
+  if (!b) return warn("event_base_free_: no base to free");
+  check.base(fn, b);
+  if (b.running)
+    throw args.typeError(fn, "base", "is running a loop (free it after event_base_loop returns)");
+  b.free(runFinalizers);
+  if (b === getCurrentBase()) setCurrentBase(null);
 }
 
 /** Nothing to redo after fork: Node does not fork a running loop. */
@@ -157,16 +218,20 @@ export function event_base_loop(base: EventBase, flags: number): Promise<number>
   return b.loop(args.int("event_base_loop", "flags", flags));
 }
 
-export function event_base_loopexit(base: EventBase, tv: Timeval | null): number {
-  const b = check.base("event_base_loopexit", base);
-  return b.loopExit(check.timeval("event_base_loopexit", tv));
+/** Ends the loop after `tv` (NULL: after the current pass), as a one-shot timer event. */
+export function event_base_loopexit(base: EventBase | null, tv: Timeval | null): number {
+  const us = check.timeval("event_base_loopexit", tv);
+  if (base === null || base === undefined) return -1;
+  return check.base("event_base_loopexit", base).loopExit(us);
 }
 
-export function event_base_loopbreak(base: EventBase): number {
+export function event_base_loopbreak(base: EventBase | null): number {
+  if (base === null || base === undefined) return -1;
   return check.base("event_base_loopbreak", base).loopBreak();
 }
 
-export function event_base_loopcontinue(base: EventBase): number {
+export function event_base_loopcontinue(base: EventBase | null): number {
+  if (base === null || base === undefined) return -1;
   return check.base("event_base_loopcontinue", base).loopContinue();
 }
 
@@ -183,42 +248,47 @@ export function event_base_priority_init(base: EventBase, npriorities: number): 
   return b.setPriorities(args.int("event_base_priority_init", "npriorities", npriorities));
 }
 
-export function event_base_get_npriorities(base: EventBase): number {
-  return check.base("event_base_get_npriorities", base).npriorities;
+/** NULL means the current base. */
+export function event_base_get_npriorities(base: EventBase | null): number {
+  return check.baseOrCurrent("event_base_get_npriorities", base).npriorities;
 }
 
 export function event_base_get_method(base: EventBase): string {
-  check.base("event_base_get_method", base);
-  return METHOD;
+  return check.base("event_base_get_method", base).method;
 }
 
 export function event_get_supported_methods(): string[] {
-  return [METHOD];
+  return METHODS.map((m) => m.name);
 }
 
 export function event_base_get_features(base: EventBase): number {
-  check.base("event_base_get_features", base);
-  return METHOD_FEATURES;
+  return check.base("event_base_get_features", base).features;
 }
 
+/** The cached time of the running pass, else the time now. NULL means the current base. */
 export function event_base_gettimeofday_cached(base: EventBase | null, tv: Timeval): number {
-  const out = check.timevalOut("event_base_gettimeofday_cached", tv);
-  const us =
-    base === null || base === undefined
-      ? wallUs()
-      : check.base("event_base_gettimeofday_cached", base).wallNow();
-  usToTimeval(us, out);
+  const fn = "event_base_gettimeofday_cached";
+  const out = check.timevalOut(fn, tv);
+  const b = base === null || base === undefined ? getCurrentBase() : check.base(fn, base);
+  usToTimeval(b && b.hasCachedTime ? b.wallNow() : wallUs(), out);
   return 0;
 }
 
-export function event_gettime_monotonic(base: EventBase, tv: Timeval): number {
-  check.base("event_gettime_monotonic", base);
-  usToTimeval(monotonicUs(), check.timevalOut("event_gettime_monotonic", tv));
+/** -1 when either argument is NULL. */
+export function event_gettime_monotonic(base: EventBase | null, tv: Timeval | null): number {
+  const fn = "event_gettime_monotonic";
+  if (base === null || base === undefined || tv === null || tv === undefined) return -1;
+  check.base(fn, base);
+  usToTimeval(monotonicUs(), check.timevalOut(fn, tv));
   return 0;
 }
 
-export function event_base_update_cache_time(base: EventBase): number {
-  check.base("event_base_update_cache_time", base).updateCacheTime();
+/** Refreshes a running loop's cached time. NULL means the current base; -1 if there is none. */
+export function event_base_update_cache_time(base: EventBase | null): number {
+  const fn = "event_base_update_cache_time";
+  const b = base === null || base === undefined ? getCurrentBase() : check.base(fn, base);
+  if (!b) return -1;
+  b.updateCacheTime();
   return 0;
 }
 
@@ -235,98 +305,141 @@ export function event_get_struct_event_size(): number {
   return 128;
 }
 
+/**
+ * ADDED counts every list each non-internal callback is on (inserted,
+ * timeout, active), so an added timer that is also active counts 2.
+ */
 export function event_base_get_num_events(base: EventBase, type: number): number {
   const b = check.base("event_base_get_num_events", base);
   const t = args.int("event_base_get_num_events", "type", type);
   let r = 0;
-  if (t & EVENT_BASE_COUNT_ACTIVE) r += b.eventCountActive;
+  if (t & EVENT_BASE_COUNT_ACTIVE) r += b.activeCount;
   if (t & EVENT_BASE_COUNT_VIRTUAL) r += b.virtualCount;
   if (t & EVENT_BASE_COUNT_ADDED) r += b.eventCount;
   return r;
 }
 
+/** The maxima since the last clear; `clear` resets them to 0. */
 export function event_base_get_max_events(base: EventBase, type: number, clear: number): number {
   const fn = "event_base_get_max_events";
   const b = check.base(fn, base);
   const t = args.int(fn, "type", type);
+  const c = args.int(fn, "clear", clear);
   let r = 0;
-  if (t & EVENT_BASE_COUNT_ACTIVE) r += b.eventCountActiveMax;
-  if (t & EVENT_BASE_COUNT_ADDED) r += b.eventCountMax;
-  if (t & EVENT_BASE_COUNT_VIRTUAL) r += b.virtualCount;
-  if (args.int(fn, "clear", clear)) {
-    if (t & EVENT_BASE_COUNT_ACTIVE) b.eventCountActiveMax = b.eventCountActive;
-    if (t & EVENT_BASE_COUNT_ADDED) b.eventCountMax = b.eventCount;
+  if (t & EVENT_BASE_COUNT_ACTIVE) {
+    r += b.activeCountMax;
+    if (c) b.activeCountMax = 0;
+  }
+  if (t & EVENT_BASE_COUNT_VIRTUAL) {
+    r += b.virtualCountMax;
+    if (c) b.virtualCountMax = 0;
+  }
+  if (t & EVENT_BASE_COUNT_ADDED) {
+    r += b.eventCountMax;
+    if (c) b.eventCountMax = 0;
   }
   return r;
 }
 
+/** The event whose callback is running, or NULL (also inside a finalizer or a deferred callback). */
 export function event_base_get_running_event(base: EventBase): Event | null {
   const cb = check.base("event_base_get_running_event", base).runningEvent;
-  return cb instanceof Event && !cb.internal ? cb : null;
+  return cb instanceof Event ? cb : null;
 }
 
-/** Common timeouts are a libevent optimisation; the timeval itself serves here. */
+const commonTimeouts = new WeakMap<EventBase, Map<number, Timeval>>();
+
+/**
+ * Common timeouts are a libevent optimisation with a magic-tagged timeval.
+ * Here the duration itself serves: the same duration gives back the same
+ * object, as libevent returns the same pointer.
+ */
 export function event_base_init_common_timeout(base: EventBase, duration: Timeval): Timeval | null {
   const fn = "event_base_init_common_timeout";
-  check.base(fn, base);
+  const b = check.base(fn, base);
   const us = check.timeval(fn, duration, "duration");
-  return us === null ? null : usToTimeval(us);
+  if (us === null) throw args.typeError(fn, "duration", "is NULL");
+  let m = commonTimeouts.get(b);
+  if (!m) commonTimeouts.set(b, (m = new Map()));
+  let tv = m.get(us);
+  if (!tv) m.set(us, (tv = usToTimeval(us)));
+  return tv;
 }
 
 export type event_base_foreach_event_cb = (base: EventBase, ev: Event, arg: any) => number;
 
+/** Visits every inserted, timed or active event in libevent's order; -1 for a NULL base or fn. */
 export function event_base_foreach_event(
-  base: EventBase,
-  fn: event_base_foreach_event_cb,
+  base: EventBase | null,
+  fn: event_base_foreach_event_cb | null,
   arg: any,
 ): number {
-  const b = check.base("event_base_foreach_event", base);
-  const f = args.optFn<event_base_foreach_event_cb>("event_base_foreach_event", "fn", fn);
-  if (!f) throw args.typeError("event_base_foreach_event", "fn", "is NULL");
-  return b.forEachEvent((ev) => f(b, ev, arg));
+  const name = "event_base_foreach_event";
+  const f = args.optFn<event_base_foreach_event_cb>(name, "fn", fn);
+  if (base === null || base === undefined || !f) return -1;
+  const b = check.base(name, base);
+  for (const ev of b.eventsInOrder()) {
+    const r = f(b, ev, arg);
+    if (r) return r;
+  }
+  return 0;
 }
 
-/** Writes the inserted and active events to a FILE (`stdout`/`stderr` or `{ fd }`). */
+const addresses = new WeakMap<Event, string>();
+let nextAddress = 0x55d0c0de0000;
+
+/** A stable pseudo-address standing for %p in event_base_dump_events. */
+function addressOf(ev: Event): string {
+  let a = addresses.get(ev);
+  if (!a) {
+    a = `0x${nextAddress.toString(16)}`;
+    nextAddress += 0x90;
+    addresses.set(ev, a);
+  }
+  return a;
+}
+
+/** Writes libevent's "Inserted events:" / "Active events:" listing to a FILE (`stdout`, `stderr`, `{ fd }`). */
 export function event_base_dump_events(base: EventBase, output: { fd: number }): void {
-  const b = check.base("event_base_dump_events", base);
-  const fd = output && typeof output.fd === "number" ? output.fd : 2;
-  const lines = ["Inserted events:"];
-  const describe = (ev: Event) =>
-    `  event fd ${ev.fd}${ev.events & EV_READ ? " Read" : ""}${ev.events & EV_WRITE ? " Write" : ""}` +
-    `${ev.events & EV_CLOSED ? " EOF" : ""}${ev.events & EV_SIGNAL ? " Signal" : ""}` +
-    `${ev.events & EV_PERSIST ? " Persist" : ""}${ev.events & EV_ET ? " ET" : ""}` +
-    `${ev.timerPending ? ` Timeout=${((ev.deadline - b.now()) / 1e6).toFixed(6)}` : ""}`;
-  for (const ev of b.added) lines.push(describe(ev));
-  lines.push("Active events:");
-  b.forEachEvent((ev) => {
-    if (b.isActive(ev)) lines.push(describe(ev) + " Active");
-    return 0;
-  });
-  writeSync(fd, lines.join("\n") + "\n");
+  const fn = "event_base_dump_events";
+  const b = check.base(fn, base);
+  if (output === null || typeof output !== "object" || typeof output.fd !== "number")
+    throw args.typeError(
+      fn,
+      "output",
+      `must be a FILE (stdout, stderr or { fd }), got ${args.describe(output)}`,
+    );
+  writeSync(output.fd, b.dump(addressOf));
 }
 
+/** Activates the events on `fd` (or, with EV_TIMEOUT, the timers whose fd is `fd`). */
 export function event_base_active_by_fd(base: EventBase, fd: number, events: number): void {
   const fn = "event_base_active_by_fd";
   const b = check.base(fn, base);
   const f = check.fd(fn, fd);
-  const what = args.int(fn, "events", events) & (EV_READ | EV_WRITE | EV_CLOSED);
-  for (const ev of [...b.added])
-    if (ev.fd === f && ev.inserted && !(ev.events & EV_SIGNAL) && ev.events & what)
-      b.activate(ev, ev.events & what);
+  const what = args.int(fn, "events", events);
+  if (what & EV_TIMEOUT) {
+    for (const ev of b.timerEvents()) if (ev.fd === f) b.activate(ev, EV_TIMEOUT, 1);
+    return;
+  }
+  const io = what & (EV_READ | EV_WRITE | EV_CLOSED);
+  if (f < 0) return;
+  for (const ev of b.eventsOnFd(f)) if (ev.events & io) b.activate(ev, ev.events & io, 1);
 }
 
 export function event_base_active_by_signal(base: EventBase, sig: number): void {
   const fn = "event_base_active_by_signal";
   const b = check.base(fn, base);
   const s = args.int(fn, "sig", sig);
-  for (const ev of [...b.added])
-    if (ev.fd === s && ev.inserted && ev.events & EV_SIGNAL) b.activate(ev, EV_SIGNAL, 1);
+  for (const ev of b.eventsInOrder())
+    if (ev.events & EV_SIGNAL && ev.inserted && ev.fd === s) b.activate(ev, EV_SIGNAL, 1);
 }
 
+/** Moves a not-yet-added event to `base` (and its middle priority); -1 if it is pending or active. */
 export function event_base_set(base: EventBase, ev: Event): number {
   const b = check.base("event_base_set", base);
   const e = check.event("event_base_set", ev);
-  if (e.inserted || e.timerPending || b.isActive(e)) return -1;
+  if (e.inserted || e.timerPending || e.finalizing || b.isActive(e) || e.internal) return -1;
   e.base = b;
   e.priority = b.defaultPriority;
   return 0;
@@ -341,32 +454,43 @@ export function event_self_cbarg(): any {
   return SELF_CBARG;
 }
 
-/** libevent refuses a signal event that also asks for I/O. */
-function validateEvents(events: number): boolean {
-  return !(events & EV_SIGNAL && events & (EV_READ | EV_WRITE | EV_CLOSED));
+/** The checked arguments of event_new / event_assign. */
+function eventArgs(fn: string, base: unknown, fd: unknown, events: unknown, cb: unknown) {
+  const b = base === null || base === undefined ? getCurrentBase() : check.base(fn, base);
+  return {
+    b,
+    f: check.fd(fn, fd),
+    what: args.int(fn, "events", events),
+    c: args.optFn<EventCb>(fn, "callback", cb),
+  };
 }
 
+/** libevent refuses a signal event that also asks for I/O. */
+function signalWithIo(events: number): boolean {
+  if (!(events & EV_SIGNAL && events & (EV_READ | EV_WRITE | EV_CLOSED))) return false;
+  warn("event_assign: EV_SIGNAL is not compatible with EV_READ, EV_WRITE or EV_CLOSED");
+  return true;
+}
+
+/** A NULL base means the current base; without one the event has none until event_base_set. */
 export function event_new(
-  base: EventBase,
+  base: EventBase | null,
   fd: number,
   events: number,
   cb: EventCb | null,
   arg: any,
 ): Event | null {
-  const fn = "event_new";
-  const b = check.baseOrCurrent(fn, base);
-  const f = check.fd(fn, fd);
-  const what = args.int(fn, "events", events);
-  const c = args.optFn<EventCb>(fn, "callback", cb);
-  if (!validateEvents(what)) return null;
+  const { b, f, what, c } = eventArgs("event_new", base, fd, events, cb);
+  if (signalWithIo(what)) return null;
   const ev = new Event(b, f, what, c, arg);
   if (arg === SELF_CBARG) ev.arg = ev;
   return ev;
 }
 
+/** Makes `ev` (any object, typically a `{}` standing for `struct event`) that very event. */
 export function event_assign(
   ev: object,
-  base: EventBase,
+  base: EventBase | null,
   fd: number,
   events: number,
   cb: EventCb | null,
@@ -375,80 +499,109 @@ export function event_assign(
   const fn = "event_assign";
   if (ev === null || typeof ev !== "object")
     throw args.typeError(fn, "ev", `must be an object (struct event), got ${args.describe(ev)}`);
-  const b = check.baseOrCurrent(fn, base);
-  const f = check.fd(fn, fd);
-  const what = args.int(fn, "events", events);
-  const c = args.optFn<EventCb>(fn, "callback", cb);
-  if (!validateEvents(what)) return -1;
-  if (ev instanceof Event && !ev.freed) ev.base.del(ev);
-  else if (!(ev instanceof Event)) Object.setPrototypeOf(ev, Event.prototype);
+  const { b, f, what, c } = eventArgs(fn, base, fd, events, cb);
+  if (ev instanceof Event && !ev.freed && isPending(ev))
+    throw args.typeError(fn, "ev", "is pending or active: event_del it before assigning it again");
+  if (!(ev instanceof Event)) Object.setPrototypeOf(ev, Event.prototype);
   Event.init(ev as Event, b, f, what, c, arg === SELF_CBARG ? ev : arg);
-  return 0;
+  return signalWithIo(what) ? -1 : 0;
 }
 
+/** On a list of its base: re-assigning or unassigning it would corrupt that list in C. */
+function isPending(e: Event): boolean {
+  return e.inserted || e.timerPending || e.state !== CbState.Idle;
+}
+
+/** Deletes and frees `ev`; using it afterwards throws. */
 export function event_free(ev: Event): void {
-  if (ev === null || ev === undefined) return;
   const e = check.event("event_free", ev);
-  e.base.del(e);
+  delEvent(e);
   e.freed = true;
+}
+
+/** The event's base; null (with libevent's warning) when it has none. */
+function baseOf(fn: string, warnAs: string, e: Event): EventBase | null {
+  const b = e.base;
+  if (!b) {
+    warn(`${warnAs}: event has no event_base set.`);
+    return null;
+  }
+  if (b.freed) throw args.typeError(fn, "ev", "belongs to an event_base that was freed");
+  return b;
 }
 
 export function event_add(ev: Event, tv: Timeval | null): number {
   const e = check.event("event_add", ev);
   const us = check.timeval("event_add", tv);
-  if (e.base.freed)
-    throw args.typeError("event_add", "ev", "belongs to an event_base that was freed");
-  return e.base.add(e, us);
+  const b = baseOf("event_add", "event_add", e);
+  return b ? b.add(e, us) : -1;
+}
+
+function delEvent(e: Event, fn = "event_del"): number {
+  const b = baseOf(fn, "event_del_", e);
+  return b ? b.del(e) : -1;
 }
 
 export function event_del(ev: Event): number {
-  const e = check.event("event_del", ev);
-  return e.base.del(e);
+  return delEvent(check.event("event_del", ev));
 }
 
+/** Threads do not exist here, so there is never a running callback to wait for. */
 export function event_del_block(ev: Event): number {
-  return event_del(ev);
+  return delEvent(check.event("event_del_block", ev), "event_del_block");
 }
 
 export function event_del_noblock(ev: Event): number {
-  return event_del(ev);
+  return delEvent(check.event("event_del_noblock", ev), "event_del_noblock");
 }
 
 export function event_remove_timer(ev: Event): number {
   const e = check.event("event_remove_timer", ev);
-  return e.base.removeTimer(e);
+  const b = baseOf("event_remove_timer", "event_remove_timer", e);
+  return b ? b.removeTimer(e) : -1;
 }
 
+/** Makes `ev` active with `res` (ORed into an already active one); `ncalls` counts a signal event's calls. */
 export function event_active(ev: Event, res: number, ncalls: number): void {
   const fn = "event_active";
   const e = check.event(fn, ev);
-  e.base.activate(e, args.int(fn, "res", res), args.int(fn, "ncalls", ncalls));
+  const r = args.int(fn, "res", res);
+  const n = args.int(fn, "ncalls", ncalls);
+  const b = baseOf(fn, fn, e);
+  if (b) b.activate(e, r, (n << 16) >> 16); // ncalls is a C short
 }
 
+/**
+ * Which of `events` the event is pending or active for; with EV_TIMEOUT
+ * asked and pending, `tv` receives the wall-clock time it expires.
+ */
 export function event_pending(ev: Event, events: number, tv: Timeval | null): number {
   const fn = "event_pending";
   const e = check.event(fn, ev);
-  let flags = 0;
-  if (e.inserted) flags |= e.events & (EV_READ | EV_WRITE | EV_CLOSED | EV_SIGNAL);
-  if (e.base.isActive(e)) flags |= e.res;
-  if (e.timerPending) flags |= EV_TIMEOUT;
   const want =
     args.int(fn, "events", events) & (EV_TIMEOUT | EV_READ | EV_WRITE | EV_CLOSED | EV_SIGNAL);
-  if (tv !== null && tv !== undefined && flags & want & EV_TIMEOUT) {
-    const out = check.timevalOut(fn, tv);
-    usToTimeval(e.deadline - monotonicUs() + wallUs(), out);
-  }
+  const out = tv === null || tv === undefined ? null : check.timevalOut(fn, tv);
+  if (!baseOf(fn, fn, e)) return 0;
+  let flags = 0;
+  if (e.inserted) flags |= e.events & (EV_READ | EV_WRITE | EV_CLOSED | EV_SIGNAL);
+  if (e.state !== CbState.Idle) flags |= e.res;
+  if (e.timerPending) flags |= EV_TIMEOUT;
+  if (out && flags & want & EV_TIMEOUT) usToTimeval(monoToWallUs(e.deadline), out);
   return flags & want;
 }
 
+/** 1 for an object event_new/event_assign set up (and not freed since). */
 export function event_initialized(ev: Event | object): number {
   return ev instanceof Event && !ev.freed ? 1 : 0;
 }
 
+/** -1 while the event is active, or for a priority its base does not have. */
 export function event_priority_set(ev: Event, pri: number): number {
-  const e = check.event("event_priority_set", ev);
-  const p = args.int("event_priority_set", "pri", pri);
-  if (e.base.isActive(e) || p < 0 || p >= e.base.npriorities) return -1;
+  const fn = "event_priority_set";
+  const e = check.event(fn, ev);
+  const p = args.int(fn, "pri", pri);
+  if (!e.base) throw args.typeError(fn, "ev", "has no event_base (event_base_set it first)");
+  if (e.state === CbState.Active || p < 0 || p >= e.base.npriorities) return -1;
   e.priority = p;
   return 0;
 }
@@ -465,7 +618,7 @@ export function event_get_signal(ev: Event): number {
   return check.event("event_get_signal", ev).fd;
 }
 
-export function event_get_base(ev: Event): EventBase {
+export function event_get_base(ev: Event): EventBase | null {
   return check.event("event_get_base", ev).base;
 }
 
@@ -483,9 +636,10 @@ export function event_get_callback_arg(ev: Event): any {
 
 type Box<T> = { value: T } | null;
 
+/** Fills each non-NULL `{ value }` box with the event's setting. */
 export function event_get_assignment(
   ev: Event,
-  base_out: Box<EventBase>,
+  base_out: Box<EventBase | null>,
   fd_out: Box<number>,
   events_out: Box<number>,
   callback_out: Box<EventCb | null>,
@@ -493,51 +647,61 @@ export function event_get_assignment(
 ): void {
   const fn = "event_get_assignment";
   const e = check.event(fn, ev);
-  const set = <T>(name: string, b: unknown, v: T) => {
-    const bx = check.box<T>(fn, b, name);
-    if (bx) bx.value = v;
-  };
-  set("base_out", base_out, e.base);
-  set("fd_out", fd_out, e.fd);
-  set("events_out", events_out, e.events);
-  set("callback_out", callback_out, e.cb);
-  set("arg_out", arg_out, e.arg);
+  const boxes = [
+    check.box<EventBase | null>(fn, base_out, "base_out"),
+    check.box<number>(fn, fd_out, "fd_out"),
+    check.box<number>(fn, events_out, "events_out"),
+    check.box<EventCb | null>(fn, callback_out, "callback_out"),
+    check.box<any>(fn, arg_out, "arg_out"),
+  ];
+  const values = [e.base, e.fd, e.events, e.cb, e.arg];
+  boxes.forEach((bx, i) => {
+    if (bx) bx.value = values[i];
+  });
 }
 
 export type event_finalize_callback_fn = (ev: Event, arg: any) => void;
 
-export function event_finalize(flags: number, ev: Event, cb: event_finalize_callback_fn): number {
-  const fn = "event_finalize";
+function finalizeEvent(
+  fn: string,
+  flags: unknown,
+  ev: unknown,
+  cb: unknown,
+  free: boolean,
+): number {
   args.int(fn, "flags", flags);
   const e = check.event(fn, ev);
   const f = args.optFn<event_finalize_callback_fn>(fn, "cb", cb);
   if (!f) throw args.typeError(fn, "cb", "is NULL");
-  e.base.finalize(e, f);
+  const b = baseOf(fn, "event_finalize_impl_", e);
+  if (!b) return -1;
+  b.finalize(e, f, free);
   return 0;
 }
 
+/** Deletes `ev`; `cb(ev, arg)` runs from the loop, after which nothing else of `ev` will. */
+export function event_finalize(flags: number, ev: Event, cb: event_finalize_callback_fn): number {
+  return finalizeEvent("event_finalize", flags, ev, cb, false);
+}
+
+/** event_finalize, then the event is freed once `cb` has run. */
 export function event_free_finalize(
   flags: number,
   ev: Event,
   cb: event_finalize_callback_fn,
 ): number {
-  const fn = "event_free_finalize";
-  args.int(fn, "flags", flags);
-  const e = check.event(fn, ev);
-  const f = args.optFn<event_finalize_callback_fn>(fn, "cb", cb);
-  if (!f) throw args.typeError(fn, "cb", "is NULL");
-  e.base.finalize(e, (x, a) => {
-    f(x, a);
-    x.freed = true;
-  });
-  return 0;
+  return finalizeEvent("event_free_finalize", flags, ev, cb, true);
 }
 
-/** A no-op: debug mode's checks (misused events) always run here as TypeErrors. */
+/** A no-op: debug mode's checks on misused events always run here, as TypeErrors. */
 export function event_enable_debug_mode(): void {}
 
+/** Marks an event set up with event_assign as no longer one (event_initialized then says 0). */
 export function event_debug_unassign(ev: Event | object): void {
-  if (ev instanceof Event && !ev.freed) ev.base.del(ev);
+  if (!(ev instanceof Event) || ev.freed) return;
+  if (isPending(ev))
+    throw args.typeError("event_debug_unassign", "ev", "is pending or active: event_del it first");
+  ev.freed = true;
 }
 
 export function event_enable_debug_logging(which: number): void {
@@ -564,19 +728,22 @@ export function event_set_mem_functions(
   realloc_fn: unknown,
   free_fn: unknown,
 ): void {
-  for (const [n, f] of [
-    ["malloc_fn", malloc_fn],
-    ["realloc_fn", realloc_fn],
-    ["free_fn", free_fn],
-  ] as const)
-    args.optFn("event_set_mem_functions", n, f);
+  const fn = "event_set_mem_functions";
+  args.optFn(fn, "malloc_fn", malloc_fn);
+  args.optFn(fn, "realloc_fn", realloc_fn);
+  args.optFn(fn, "free_fn", free_fn);
 }
 
 /** Nothing global to release. */
 export function libevent_global_shutdown(): void {}
 
+/**
+ * A one-shot event freed after it runs: a timer (EV_TIMEOUT; a NULL or zero
+ * `tv` runs it in the next pass) or I/O. -1 for a NULL base, EV_SIGNAL,
+ * EV_PERSIST, or no event kind at all.
+ */
 export function event_base_once(
-  base: EventBase,
+  base: EventBase | null,
   fd: number,
   events: number,
   cb: EventCb,
@@ -584,38 +751,36 @@ export function event_base_once(
   tv: Timeval | null,
 ): number {
   const fn = "event_base_once";
-  const b = check.base(fn, base);
   const f = check.fd(fn, fd);
   const what = args.int(fn, "events", events);
   const c = args.optFn<EventCb>(fn, "callback", cb);
   const us = check.timeval(fn, tv);
-  if (what & (EV_SIGNAL | EV_PERSIST)) return -1;
-  const ev = new Event(b, f, what, c, arg);
-  if ((what & (EV_TIMEOUT | EV_READ | EV_WRITE | EV_CLOSED)) === EV_TIMEOUT || what === 0) {
-    if (us === null || us === 0) {
-      b.activate(ev, EV_TIMEOUT);
-      return 0;
-    }
-  }
-  return b.add(ev, us);
+  if (base === null || base === undefined) return -1;
+  const b = check.base(fn, base);
+  if (!c) throw args.typeError(fn, "callback", "is NULL");
+  return b.once(f, what, c, arg, us);
 }
 
 // ---- function-like macros ----
 
-export const evtimer_new = (base: EventBase, cb: EventCb | null, arg: any) =>
+export const evtimer_new = (base: EventBase | null, cb: EventCb | null, arg: any) =>
   event_new(base, -1, 0, cb, arg);
-export const evtimer_assign = (ev: object, base: EventBase, cb: EventCb | null, arg: any) =>
+export const evtimer_assign = (ev: object, base: EventBase | null, cb: EventCb | null, arg: any) =>
   event_assign(ev, base, -1, 0, cb, arg);
 export const evtimer_add = (ev: Event, tv: Timeval | null) => event_add(ev, tv);
 export const evtimer_del = (ev: Event) => event_del(ev);
 export const evtimer_pending = (ev: Event, tv: Timeval | null) => event_pending(ev, EV_TIMEOUT, tv);
 export const evtimer_initialized = (ev: Event | object) => event_initialized(ev);
 
-export const evsignal_new = (base: EventBase, signum: number, cb: EventCb | null, arg: any) =>
-  event_new(base, signum, EV_SIGNAL | EV_PERSIST, cb, arg);
+export const evsignal_new = (
+  base: EventBase | null,
+  signum: number,
+  cb: EventCb | null,
+  arg: any,
+) => event_new(base, signum, EV_SIGNAL | EV_PERSIST, cb, arg);
 export const evsignal_assign = (
   ev: object,
-  base: EventBase,
+  base: EventBase | null,
   signum: number,
   cb: EventCb | null,
   arg: any,
@@ -625,7 +790,7 @@ export const evsignal_del = (ev: Event) => event_del(ev);
 export const evsignal_pending = (ev: Event, tv: Timeval | null) => event_pending(ev, EV_SIGNAL, tv);
 export const evsignal_initialized = (ev: Event | object) => event_initialized(ev);
 
-export const evuser_new = (base: EventBase, cb: EventCb | null, arg: any) =>
+export const evuser_new = (base: EventBase | null, cb: EventCb | null, arg: any) =>
   event_new(base, -1, 0, cb, arg);
 export const evuser_del = (ev: Event) => event_del(ev);
 export const evuser_pending = (ev: Event, tv: Timeval | null) => event_pending(ev, 0, tv);

@@ -1,0 +1,444 @@
+// The socket kind: a bufferevent over a connected stream descriptor
+// (libevent's bufferevent_sock.c). Reading and writing are driven by two
+// events on the descriptor, as epoll drives libevent: the read event reads
+// at most max_to_read bytes (and stops below the read high watermark) into
+// the input, the write event hands at most max_to_write bytes of the output
+// to the stream. The output's length is what the stream has not accepted.
+import type { Socket } from "node:net";
+import {
+  BEV_EVENT_CONNECTED,
+  BEV_EVENT_EOF,
+  BEV_EVENT_ERROR,
+  BEV_EVENT_READING,
+  BEV_EVENT_TIMEOUT,
+  BEV_EVENT_WRITING,
+  BEV_OPT_CLOSE_ON_FREE,
+  BEV_OPT_DEFER_CALLBACKS,
+  BufferEvent,
+  Suspend,
+  badOptions,
+} from "./bufferevent.js";
+import { EVUTIL_EAI_CANCEL } from "./addrinfo.js";
+import { resolveHost, type PendingLookup } from "./dns.js";
+import type { DnsBase } from "./dns_base.js";
+import * as transport from "./bufferevent_transport.js";
+import {
+  CHUNK_FILESEGMENT,
+  CHUNK_IMMUTABLE,
+  CHUNK_MULTICAST,
+  CHUNK_REFERENCE,
+  CHUNK_SENDFILE,
+  type Chunk,
+} from "./chunk.js";
+import { FLAG_DRAINS_TO_FD, type CbInfo } from "./evbuffer.js";
+import { Event } from "./event.js";
+import type { EventBase } from "./event_base.js";
+import { EV_PERSIST, EV_READ, EV_TIMEOUT, EV_WRITE } from "./flags.js";
+import type { StreamDescriptor } from "./stream.js";
+import { ECONNREFUSED, set_errno } from "../libc/errno.js";
+import type { SockaddrObj } from "./evutil_sockaddr.js";
+import { AF_INET, AF_INET6, AF_UNSPEC } from "./evutil_sockaddr.js";
+
+const EAGAIN = 11;
+/** Chunks over memory that is not the evbuffer's own to manage. */
+const FOREIGN = CHUNK_REFERENCE | CHUNK_MULTICAST | CHUNK_FILESEGMENT | CHUNK_SENDFILE;
+
+/** The chunk's memory is its own and is never reused once the chunk is freed (not slab memory). */
+function ownMemory(c: Chunk): boolean {
+  return c.slab === null && !(c.flags & FOREIGN);
+}
+/** At most this many chunk views per write event (libevent's NUM_WRITE_IOVEC). */
+const MAX_WRITE_VECS = 128;
+
+const sockReadable = (_fd: number, what: number, bev: SocketBufferEvent) => bev.onReadable(what);
+const sockWritable = (_fd: number, what: number, bev: SocketBufferEvent) => bev.onWritable(what);
+const sockOutbufCb = (_buf: unknown, info: CbInfo, bev: SocketBufferEvent) => bev.outbufCb(info);
+
+export class SocketBufferEvent extends BufferEvent {
+  readonly kind: string = "socket";
+  /** The stream behind the descriptor; null while there is none (fd -1). */
+  stream: StreamDescriptor | null = null;
+  private connecting = false;
+  private connectionRefused = false;
+  /** The last connect_hostname lookup error (EVUTIL_EAI_*), or 0. */
+  dnsError = 0;
+  private lookup: PendingLookup | null = null;
+
+  protected constructor(base: EventBase, fd: number, options: number) {
+    super(base, options);
+    this.output.flags |= FLAG_DRAINS_TO_FD;
+    this.assignEvents(fd);
+    this.output.addCb(sockOutbufCb, this);
+    this.input.freeze(false);
+    this.output.freeze(true);
+  }
+
+  /** bufferevent_socket_new: null where libevent fails (bad options, an unusable descriptor). */
+  static create(base: EventBase, fd: number | Socket, options: number): SocketBufferEvent | null {
+    if (badOptions(options)) return null;
+    return new SocketBufferEvent(base, transport.fdOf(fd), options);
+  }
+
+  /** (Re)creates the read and write events on `fd` (event_assign: default priority). */
+  private assignEvents(fd: number): void {
+    const stream = fd >= 0 ? this.openTransport(fd) : null;
+    this.stream = stream;
+    // Without a descriptor (fd -1) the events are pending but never fire: timeouts still run.
+    this.readEv = new Event(this.base, fd, EV_READ | EV_PERSIST, sockReadable, this);
+    this.writeEv = new Event(this.base, fd, EV_WRITE | EV_PERSIST, sockWritable, this);
+    this.readEv.io = this.writeEv.io = stream;
+  }
+
+  /** The byte stream behind descriptor fd; a kind over another transport (TLS) substitutes its own. */
+  protected openTransport(fd: number): StreamDescriptor | null {
+    return transport.streamFor(fd);
+  }
+
+  // ---- arming (be_socket_enable / be_socket_disable) ----
+
+  private addRead(): number {
+    return this.base.add(this.readEv, this.timeoutRead || null);
+  }
+
+  private addWrite(): number {
+    return this.base.add(this.writeEv, this.timeoutWrite || null);
+  }
+
+  private delRead(): void {
+    this.base.del(this.readEv);
+  }
+
+  private delWrite(): void {
+    this.base.del(this.writeEv);
+  }
+
+  arm(events: number): number {
+    if (events & EV_READ && this.addRead() === -1) return -1;
+    if (events & EV_WRITE && this.addWrite() === -1) return -1;
+    return 0;
+  }
+
+  disarm(events: number): number {
+    if (events & EV_READ) this.delRead();
+    // While connecting the write event stays: it reports the connect's outcome.
+    if (events & EV_WRITE && !this.connecting) this.delWrite();
+    return 0;
+  }
+
+  /** Data added to the output while writing is wanted: start the write event. */
+  outbufCb(info: CbInfo): void {
+    if (info.n_added && this.enabled & EV_WRITE && !this.writeEv.inserted && !this.writeSuspended)
+      this.addWrite();
+  }
+
+  /** bufferevent_generic_adj_existing_timeouts_: only events already pending change. */
+  override adjustTimeouts(): number {
+    let r = 0;
+    if (this.readEv.inserted) {
+      if (this.timeoutRead) r |= this.base.add(this.readEv, this.timeoutRead);
+      else this.base.removeTimer(this.readEv);
+    }
+    if (this.writeEv.inserted) {
+      if (this.timeoutWrite) r |= this.base.add(this.writeEv, this.timeoutWrite);
+      else this.base.removeTimer(this.writeEv);
+    }
+    return r < 0 ? -1 : 0;
+  }
+
+  // ---- the read path ----
+
+  onReadable(what: number): void {
+    this.incref();
+    if (what === EV_TIMEOUT) this.readFailed(BEV_EVENT_READING | BEV_EVENT_TIMEOUT);
+    else this.readSome();
+    this.decref();
+  }
+
+  private readSome(): void {
+    const input = this.input;
+    let howmuch = -1;
+    if (this.wmReadHigh) {
+      howmuch = this.wmReadHigh - input.totalLen;
+      if (howmuch <= 0) {
+        // The watermark was lowered under what the input holds: stop reading.
+        this.suspendRead(Suspend.WM);
+        return;
+      }
+    }
+    const readmax = this.maxToRead();
+    if (howmuch < 0 || howmuch > readmax) howmuch = readmax;
+    if (this.readSuspended || howmuch === 0 || this.stream === null) return;
+    const r = this.stream.read(howmuch);
+    if (typeof r === "number") {
+      if (r === -EAGAIN) return;
+      if (r === -ECONNREFUSED) {
+        // Reported by the write event, as the connect's failure.
+        this.connectionRefused = true;
+        return;
+      }
+      set_errno(-r);
+      this.readFailed(BEV_EVENT_READING | BEV_EVENT_ERROR);
+      return;
+    }
+    if (r.length === 0) {
+      this.readFailed(BEV_EVENT_READING | BEV_EVENT_EOF);
+      return;
+    }
+    input.appendOwned(r);
+    this.chargeRead(r.length);
+    this.triggerNolock(EV_READ, 0);
+  }
+
+  /** EOF, error or timeout while reading: reading is disabled before the eventcb runs. */
+  private readFailed(what: number): void {
+    this.disable(EV_READ);
+    this.runEventcb(what, 0);
+  }
+
+  // ---- the write path ----
+
+  onWritable(what: number): void {
+    this.incref();
+    if (what === EV_TIMEOUT) this.writeFailed(BEV_EVENT_WRITING | BEV_EVENT_TIMEOUT);
+    else this.writeSome();
+    this.decref();
+  }
+
+  private writeSome(): void {
+    let connected = false;
+    if (this.connecting) {
+      const c = this.connectOutcome();
+      if (c === 0) return;
+      this.connecting = false;
+      if (c < 0) {
+        this.delWrite();
+        this.delRead();
+        this.runEventcb(BEV_EVENT_ERROR, 0);
+        return;
+      }
+      connected = true;
+      this.connectedNow();
+      if (!(this.enabled & EV_WRITE) || this.writeSuspended) {
+        this.delWrite();
+        return;
+      }
+    }
+    const atmost = this.maxToWrite();
+    if (this.writeSuspended) return;
+    let res = 0;
+    if (this.output.totalLen) {
+      res = this.flushOutput(atmost);
+      if (res < 0) {
+        if (res === -EAGAIN) {
+          if (this.output.totalLen === 0) this.delWrite();
+          return;
+        }
+        set_errno(-res);
+        this.writeFailed(BEV_EVENT_WRITING | BEV_EVENT_ERROR);
+        return;
+      }
+      this.chargeWrite(res);
+    }
+    if (this.output.totalLen === 0) this.delWrite();
+    // A connect that completes with nothing to send gives CONNECTED, no writecb.
+    if (res || !connected) this.triggerNolock(EV_WRITE, 0);
+  }
+
+  /**
+   * Hands up to `atmost` bytes of the output to the stream and drains what
+   * it accepted. A whole chunk whose memory the evbuffer never reuses (a
+   * socket read's own Buffer, a large chunk) is handed over without a copy;
+   * if the stream took only part of it, the chunk becomes immutable so the
+   * rest is never realigned over the part the stream still holds.
+   */
+  private flushOutput(atmost: number): number {
+    const out = this.output;
+    const stream = this.stream!;
+    let total = 0;
+    let c = out.first;
+    for (let i = 0; c && i < MAX_WRITE_VECS && total < atmost; c = c.next, i++) {
+      if (!c.off) continue;
+      const want = Math.min(c.off, atmost - total);
+      const owned = want === c.off && ownMemory(c);
+      const n = stream.write(c.view(0, want), owned);
+      if (n < 0) {
+        if (total === 0) return n;
+        break;
+      }
+      total += n;
+      if (n < want) {
+        if (owned) c.flags |= CHUNK_IMMUTABLE;
+        break;
+      }
+    }
+    if (total) out.consume(total);
+    return total;
+  }
+
+  private writeFailed(what: number): void {
+    this.disable(EV_WRITE);
+    this.runEventcb(what, 0);
+  }
+
+  // ---- connecting ----
+
+  /** evutil_socket_finished_connecting_: 1 done, 0 still connecting, -1 failed (errno set). */
+  private connectOutcome(): number {
+    if (this.connectionRefused) {
+      this.connectionRefused = false;
+      set_errno(ECONNREFUSED);
+      return -1;
+    }
+    const s = this.stream;
+    if (!s) return -1;
+    if (s.connecting) return 0;
+    if (s.connectError) {
+      set_errno(s.connectError);
+      return -1;
+    }
+    return 1;
+  }
+
+  /** The connect completed: the CONNECTED moment (a kind over TLS moves it to the handshake). */
+  protected connectedNow(): void {
+    this.runEventcb(BEV_EVENT_CONNECTED, 0);
+  }
+
+  /** bufferevent_socket_connect: 0, or -1 on an immediate failure. sa null = already connecting. */
+  connect(sa: SockaddrObj | null): number {
+    this.incref();
+    const result = this.startConnect(sa);
+    this.decref();
+    return result;
+  }
+
+  private startConnect(sa: SockaddrObj | null): number {
+    let fd = this.getFd();
+    let r: number;
+    if (fd >= 0) r = sa ? transport.startConnect(fd, sa) : 0;
+    else {
+      // Without a descriptor, the bufferevent makes (and owns) one.
+      const made = sa ? transport.connectNew(sa) : -1;
+      if (made === -1) return -1;
+      fd = made.fd;
+      r = made.r;
+    }
+    if (r < 0) return -1;
+    this.setFd(fd);
+    if (r === 0) {
+      if (this.arm(EV_WRITE) < 0) return -1;
+      this.connecting = true;
+    } else if (r === 1) {
+      // Connected at once: the write event reports it (CONNECTED), and a deferred writecb follows.
+      this.connecting = true;
+      this.triggerNolock(EV_WRITE, BEV_OPT_DEFER_CALLBACKS);
+    } else {
+      // Refused at once: an error, delivered from the loop.
+      this.runEventcb(BEV_EVENT_ERROR, BEV_OPT_DEFER_CALLBACKS);
+      this.disable(EV_READ | EV_WRITE);
+    }
+    return 0;
+  }
+
+  /** bufferevent_socket_connect_hostname: -1 for a bad family or port; other failures reach the eventcb. */
+  connectHostname(dns: DnsBase | null, family: number, host: string, port: number): number {
+    if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNSPEC) return -1;
+    if (port < 1 || port > 65535) return -1;
+    this.dnsError = 0;
+    this.suspendWrite(Suspend.LOOKUP);
+    this.suspendRead(Suspend.LOOKUP);
+    this.incref();
+    let live = true;
+    const pending = resolveHost(this.base, dns, host, port, family, (err, res) => {
+      // A lookup cancelled by free or setfd was accounted for then.
+      if (!live) return;
+      live = false;
+      this.lookup = null;
+      this.lookupDone(err, res ? res.ai_addr : null);
+    });
+    if (live && pending)
+      this.lookup = {
+        cancel() {
+          live = false;
+          pending.cancel();
+        },
+      };
+    return 0;
+  }
+
+  private lookupDone(err: number, sa: SockaddrObj | null): void {
+    this.unsuspendWrite(Suspend.LOOKUP);
+    this.unsuspendRead(Suspend.LOOKUP);
+    if (err) {
+      this.dnsError = err;
+      if (err !== EVUTIL_EAI_CANCEL) this.runEventcb(BEV_EVENT_ERROR, 0);
+    } else if (this.connect(sa) < 0) this.runEventcb(BEV_EVENT_ERROR, 0);
+    this.decref();
+  }
+
+  private cancelLookup(): void {
+    const l = this.lookup;
+    if (!l) return;
+    this.lookup = null;
+    l.cancel();
+    this.lookupDone(EVUTIL_EAI_CANCEL, null);
+  }
+
+  // ---- the rest of the ops ----
+
+  override getFd(): number {
+    return this.readEv.fd;
+  }
+
+  /** be_socket_setfd: new events on fd; like libevent it leaves both buffers unfrozen. */
+  override setFd(fd: number): number {
+    this.delRead();
+    this.delWrite();
+    this.input.unfreeze(false);
+    this.output.unfreeze(true);
+    this.assignEvents(fd);
+    if (fd >= 0) this.enable(this.enabled);
+    this.cancelLookup();
+    return 0;
+  }
+
+  override setPriority(pri: number): number {
+    const base = this.base;
+    if (pri < 0 || pri >= base.npriorities) return -1;
+    if (base.isActive(this.readEv) || base.isActive(this.writeEv)) return -1;
+    this.readEv.priority = pri;
+    this.writeEv.priority = pri;
+    this.deferredPriority = pri;
+    return 0;
+  }
+
+  /** bufferevent_base_set: moves the bufferevent's events to another base while none is pending. */
+  override setBase(base: EventBase): number {
+    if (
+      this.readEv.inserted ||
+      this.writeEv.inserted ||
+      this.base.isActive(this.readEv) ||
+      this.base.isActive(this.writeEv)
+    )
+      return -1;
+    this.base = base;
+    this.assignEvents(this.getFd());
+    return 0;
+  }
+
+  /** Socket flush does nothing: the stream takes bytes as fast as the kernel does. */
+  override flush(): number {
+    return 0;
+  }
+
+  /** bufferevent_free: a pending lookup ends now, so nothing outlives the free. */
+  override cancelAll(): void {
+    this.cancelLookup();
+  }
+
+  override destruct(): void {
+    const fd = this.getFd();
+    this.stream = null;
+    if (this.options & BEV_OPT_CLOSE_ON_FREE && fd >= 0) transport.closeFd(fd);
+  }
+}

@@ -1,0 +1,346 @@
+// Chunk storage for Evbuffer: libevent's `struct evbuffer_chain`.
+//
+// A chunk is `bufferLen` bytes of memory with `misalign` unused bytes at the
+// front, then `off` bytes of data, then free space. Chunks are sized exactly
+// as libevent sizes its chains (the 48-byte chain header counted in
+// 1024-byte, power-of-two allocations), so chain boundaries, and with them
+// `evbuffer_peek` counts and `evbuffer_reserve_space` extents, match
+// libevent's.
+//
+// The bytes of ordinary chunks live in shared slabs (one ArrayBuffer carved
+// into many chunks), not one Buffer per chunk: that keeps allocation and
+// garbage collection per chunk down to one small object, and a slab whose
+// chunks are all freed is reused, as malloc reuses freed chains — unless a
+// view of it was ever handed out (peek, pullup, reserve, chunkViews for a
+// socket write): such a view then keeps its bytes for as long as it is
+// referenced. Everything that touches the bytes goes through the methods
+// below (allocate, view, append, consume, copy), so where the bytes live
+// can change (a native addon) without touching Evbuffer.
+
+/** sizeof(struct evbuffer_chain) on LP64: counted in every allocation. */
+export const CHAIN_HEADER = 48;
+/** MIN_BUFFER_SIZE on 64-bit platforms. */
+export const MIN_BUFFER_SIZE = 1024;
+/** EVBUFFER_CHAIN_MAX (= EV_SSIZE_MAX where off_t and size_t are 64-bit). */
+export const CHAIN_MAX = 2 ** 63;
+/** Above this many bytes an allocation fails the way malloc would (returns null). */
+const MAX_ALLOC = 2 ** 32;
+
+// Chain flags (evbuffer-internal.h).
+export const CHUNK_FILESEGMENT = 0x0001;
+export const CHUNK_SENDFILE = 0x0002;
+export const CHUNK_REFERENCE = 0x0004;
+export const CHUNK_IMMUTABLE = 0x0008;
+export const CHUNK_MULTICAST = 0x0080;
+
+/** MAX_TO_REALIGN_IN_EXPAND */
+const MAX_TO_REALIGN = 2048;
+
+const SLAB_SIZE = 256 * 1024;
+/** Chunks up to this size come from slabs; bigger ones get their own memory. */
+const SLAB_MAX_CHUNK = 32 * 1024;
+/** Freed slabs kept for reuse (at most this many bytes retained). */
+const MAX_FREE_SLABS = 16;
+
+/** Releases what a special chunk holds when its last reference goes. */
+export interface ChunkOwner {
+  release(chunk: Chunk): void;
+}
+
+class Slab {
+  readonly mem = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  top = 0;
+  live = 0;
+  /**
+   * A view of its memory was handed out (peek, pullup, reserve, a socket
+   * write): the slab is never reused, so such a view never sees other data,
+   * however long it is kept (the GC frees the slab once all views are gone).
+   */
+  exposed = false;
+}
+
+let current: Slab | null = null;
+const freeSlabs: Slab[] = [];
+
+function recycle(s: Slab): void {
+  s.top = 0;
+  if (freeSlabs.length < MAX_FREE_SLABS) freeSlabs.push(s);
+}
+
+const EMPTY = Buffer.alloc(0);
+/** Uint8Array#slice: on a Buffer it makes a Buffer copy, faster than allocUnsafe + set. */
+const copySlice = Uint8Array.prototype.slice;
+
+export class Chunk {
+  next: Chunk | null = null;
+  /** The memory holding this chunk: its bytes are mem[base, base + bufferLen). */
+  mem: Buffer;
+  base: number;
+  /** libevent's buffer_len: the allocation (for reference/file chunks, their length). */
+  bufferLen: number;
+  misalign = 0;
+  off = 0;
+  flags = 0;
+  refcnt = 1;
+  /** For reference, file-segment and multicast chunks: what to release on free. */
+  owner: ChunkOwner | null = null;
+  /** The slab the memory was carved from, if any. */
+  slab: Slab | null;
+  /** A Buffer over exactly this chunk's memory, made when first needed. */
+  private local: Buffer | null = null;
+
+  constructor(mem: Buffer, base: number, bufferLen: number, slab: Slab | null = null) {
+    this.mem = mem;
+    this.base = base;
+    this.bufferLen = bufferLen;
+    this.slab = slab;
+  }
+
+  /** Free space after the data (CHAIN_SPACE_LEN): 0 for immutable chunks. */
+  space(): number {
+    return this.flags & CHUNK_IMMUTABLE ? 0 : this.bufferLen - this.misalign - this.off;
+  }
+
+  /** Bytes of memory from the start of the chunk (bufferLen, except for sendfile chunks). */
+  capacity(): number {
+    return this.mem.length - this.base < this.bufferLen
+      ? this.mem.length - this.base
+      : this.bufferLen;
+  }
+
+  /** Copies src[srcOff, srcOff + n) to the end of the data. The caller made room. */
+  append(src: Uint8Array, srcOff: number, n: number): void {
+    const at = this.base + this.misalign + this.off;
+    if (srcOff === 0 && n === src.length) this.mem.set(src, at);
+    else this.mem.set(slice(src, srcOff, n), at);
+    this.off += n;
+  }
+
+  /** Copies n data bytes of chunk `c` (from data offset `from`) to the end of the data. */
+  appendFrom(c: Chunk, from: number, n: number): void {
+    this.mem.set(slice(c.mem, c.base + c.misalign + from, n), this.base + this.misalign + this.off);
+    this.off += n;
+  }
+
+  /** Copies src[srcOff, srcOff + n) in front of the data. The caller checked misalign >= n. */
+  prependBytes(src: Uint8Array, srcOff: number, n: number): void {
+    const at = this.misalign - n;
+    if (srcOff === 0 && n === src.length) this.mem.set(src, this.base + at);
+    else this.mem.set(slice(src, srcOff, n), this.base + at);
+    this.misalign = at;
+    this.off += n;
+  }
+
+  /** Forgets the first n bytes of data. */
+  consume(n: number): void {
+    this.misalign += n;
+    this.off -= n;
+  }
+
+  /** Copies n data bytes starting at data offset `from` into dst at dstOff. */
+  copyTo(dst: Uint8Array, dstOff: number, from: number, n: number): void {
+    const s = this.base + this.misalign + from;
+    const m = this.mem;
+    if (n <= 16) {
+      for (let i = 0; i < n; i++) dst[dstOff + i] = m[s + i];
+    } else dst.set(new Uint8Array(m.buffer, m.byteOffset + s, n), dstOff);
+  }
+
+  /** A new Buffer holding a copy of n data bytes from `from`. */
+  copyOut(from: number, n: number): Buffer {
+    const s = this.misalign + from;
+    return copySlice.call(this.region(), s, s + n) as Buffer;
+  }
+
+  /** A Buffer over this chunk's memory; data is at [misalign, misalign + off). */
+  region(): Buffer {
+    if (this.local === null) {
+      this.local =
+        this.base === 0 && this.mem.length === this.bufferLen
+          ? this.mem
+          : this.mem.subarray(this.base, this.base + this.capacity());
+    }
+    return this.local;
+  }
+
+  /** A view of data bytes [from, to) of this chunk, sharing its memory. */
+  view(from: number, to: number): Buffer {
+    if (this.slab !== null) this.slab.exposed = true;
+    const s = this.base + this.misalign;
+    return this.mem.subarray(s + from, s + to);
+  }
+
+  /** A plain view of n data bytes from `from` (cheaper than view()). */
+  dataSlice(from: number, n: number): Uint8Array {
+    return slice(this.mem, this.base + this.misalign + from, n);
+  }
+
+  /** A view of the free space after the data, `n` bytes long. */
+  spaceView(n: number): Buffer {
+    if (this.slab !== null) this.slab.exposed = true;
+    const s = this.base + this.misalign + this.off;
+    return this.mem.subarray(s, s + n);
+  }
+
+  /** Moves the data to the front of the memory (evbuffer_chain_align). */
+  align(): void {
+    if (this.misalign) {
+      const b = this.base;
+      this.mem.copyWithin(b, b + this.misalign, b + this.misalign + this.off);
+    }
+    this.misalign = 0;
+  }
+
+  /** True iff `p` views this chunk's memory starting at its first free byte. */
+  isSpacePointer(p: Uint8Array): boolean {
+    return (
+      p.buffer === this.mem.buffer &&
+      p.byteOffset === this.mem.byteOffset + this.base + this.misalign + this.off
+    );
+  }
+
+  /** The data byte at data offset i. */
+  byteAt(i: number): number {
+    return this.mem[this.base + this.misalign + i];
+  }
+
+  /** Index (data offset) of the first `byte` in data [from, off), or -1. */
+  indexOfByte(byte: number, from: number): number {
+    const start = this.misalign + from;
+    const end = this.misalign + this.off;
+    if (end - start <= 0) return -1;
+    const i = this.region().indexOf(byte, start);
+    return i < 0 || i >= end ? -1 : i - this.misalign;
+  }
+
+  /** Moves the data into memory of its own (same layout). False if none can be had. */
+  privatize(): boolean {
+    const fresh = allocMem(this.bufferLen);
+    if (fresh === null) return false;
+    fresh.mem.set(slice(this.mem, this.base + this.misalign, this.off), fresh.base + this.misalign);
+    this.mem = fresh.mem;
+    this.base = fresh.base;
+    this.slab = fresh.slab;
+    this.local = null;
+    return true;
+  }
+
+  /** evbuffer_chain_should_realign: moving the data to the front would make room for n bytes cheaply. */
+  shouldRealign(n: number): boolean {
+    return (
+      this.bufferLen - this.off >= n &&
+      this.off < Math.floor(this.bufferLen / 2) &&
+      this.off <= MAX_TO_REALIGN
+    );
+  }
+
+  /** Gives the memory back (the last reference is gone). */
+  release(): void {
+    const s = this.slab;
+    if (s !== null) {
+      this.slab = null;
+      if (--s.live === 0 && !s.exposed) {
+        if (s === current) s.top = 0;
+        else recycle(s);
+      }
+    }
+  }
+}
+
+/** evbuffer_chain_free: drops one reference; the last runs the chunk's release. */
+export function freeChunk(c: Chunk): void {
+  if (--c.refcnt > 0) return;
+  const owner = c.owner;
+  if (owner) {
+    c.owner = null;
+    owner.release(c);
+  }
+  c.release();
+}
+
+/** Frees a list of chunks from `c` on. */
+export function freeChunks(c: Chunk | null): void {
+  while (c) {
+    const next: Chunk | null = c.next;
+    freeChunk(c);
+    c = next;
+  }
+}
+
+/** A plain view of src[off, off + n): cheaper to make than Buffer#subarray. */
+function slice(src: Uint8Array, off: number, n: number): Uint8Array {
+  return new Uint8Array(src.buffer, src.byteOffset + off, n);
+}
+
+function carve(len: number): Chunk {
+  const need = (len + 63) & ~63;
+  let s = current;
+  if (s === null || s.top + need > SLAB_SIZE) {
+    if (s !== null && s.live === 0 && !s.exposed) recycle(s);
+    s = current = freeSlabs.pop() ?? new Slab();
+  }
+  const c = new Chunk(s.mem, s.top, len, s);
+  s.top += need;
+  s.live++;
+  return c;
+}
+
+/** Memory for `len` bytes: a slab piece, or a Buffer of its own. */
+function allocMem(len: number): { mem: Buffer; base: number; slab: Slab | null } | null {
+  if (len <= SLAB_MAX_CHUNK) {
+    const c = carve(len);
+    return { mem: c.mem, base: c.base, slab: c.slab };
+  }
+  if (len > MAX_ALLOC) return null;
+  try {
+    return { mem: Buffer.allocUnsafeSlow(len), base: 0, slab: null };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A new writable chunk able to hold `size` bytes (evbuffer_chain_new): the
+ * allocation is the header plus `size`, rounded up to a power of two of at
+ * least 1024. Returns null where libevent's allocation would fail.
+ */
+export function allocChunk(size: number): Chunk | null {
+  if (size > CHAIN_MAX - CHAIN_HEADER) return null;
+  size += CHAIN_HEADER;
+  let toAlloc: number;
+  if (size < CHAIN_MAX / 2) {
+    toAlloc = MIN_BUFFER_SIZE;
+    while (toAlloc < size) toAlloc *= 2;
+  } else toAlloc = size;
+  const len = toAlloc - CHAIN_HEADER;
+  if (len <= SLAB_MAX_CHUNK) return carve(len);
+  if (len > MAX_ALLOC) return null;
+  let mem: Buffer;
+  try {
+    mem = Buffer.allocUnsafeSlow(len);
+  } catch {
+    return null;
+  }
+  return new Chunk(mem, 0, len);
+}
+
+/** A chunk over memory it does not own (references, file data, multicast views). */
+export function foreignChunk(mem: Buffer, base: number, bufferLen: number, flags: number): Chunk {
+  const c = new Chunk(mem, base, bufferLen);
+  c.flags = flags;
+  return c;
+}
+
+/** A chunk taking ownership of `mem`, full of data (no copy). */
+export function ownedChunk(mem: Buffer): Chunk {
+  const c = new Chunk(mem, 0, mem.length);
+  c.off = mem.length;
+  return c;
+}
+
+/** A Buffer viewing the same memory as `u` (no copy). */
+export function asBuffer(u: Uint8Array): Buffer {
+  if (Buffer.isBuffer(u)) return u;
+  if (u.length === 0) return EMPTY;
+  return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}

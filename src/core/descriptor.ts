@@ -1,0 +1,229 @@
+// A descriptor the library manages, and the table of their numbers.
+//
+// Every descriptor reports readiness to the events watching it as epoll
+// reports it to libevent: it says what epoll_wait would return for it now
+// (poll()), and tells its watchers when Node reports something new
+// (notify()). Events without EV_ET are level-triggered: after such an
+// event's callback has run, a descriptor that is still ready activates it
+// again once Node has had its turn (the next "epoll_wait"), so a callback
+// that leaves bytes unread runs again without starving other I/O.
+//
+// evbuffer_read and evbuffer_write on a managed descriptor go through it too.
+//
+// Numbers: a descriptor takes its real OS descriptor number where one exists
+// and is free in the table; otherwise (a socket() not yet bound or
+// connected, or an OS number still held by a descriptor the program has not
+// closed) a number from above the kernel's limit (fs.nr_open), which no real
+// descriptor can have.
+import { readFileSync } from "node:fs";
+import { CbState } from "./callback.js";
+import { Event } from "./event.js";
+import { EV_CLOSED, EV_ET, EV_READ, EV_WRITE } from "./flags.js";
+import { registerFd, unregisterFd, type IoSource } from "./io_source.js";
+import { setDescriptorLookup, setLastErrno, type DescriptorIO } from "./evbuffer_fd.js";
+import { warn } from "./log.js";
+import { set_errno } from "../libc/errno.js";
+
+// The bits of epoll_event.events.
+export const POLLIN = 0x001;
+export const POLLOUT = 0x004;
+export const POLLERR = 0x008;
+export const POLLHUP = 0x010;
+export const POLLRDHUP = 0x2000;
+
+/** What an event with `events` receives for epoll's `mask`, as libevent's epoll backend maps it. */
+export function resultFor(events: number, mask: number): number {
+  let r = 0;
+  if (mask & (POLLHUP | POLLERR)) r = EV_READ | EV_WRITE;
+  else {
+    if (mask & POLLIN) r |= EV_READ;
+    if (mask & POLLOUT) r |= EV_WRITE;
+    if (mask & POLLRDHUP) r |= EV_CLOSED;
+  }
+  r &= events;
+  return r && events & EV_ET ? r | EV_ET : r;
+}
+
+// Work for the next poll: one setImmediate runs all of it, after Node's I/O
+// phase, as the next epoll_wait would see it.
+let soonQueue: (() => void)[] = [];
+
+function soon(fn: () => void): void {
+  if (soonQueue.push(fn) === 1)
+    setImmediate(() => {
+      const q = soonQueue;
+      soonQueue = [];
+      for (const f of q) f();
+    });
+}
+
+const baseRun = Event.prototype.run;
+
+/**
+ * The run of a level-triggered event on a descriptor: the callback, then a
+ * readiness check at the next poll. The scheduler has no per-run hook for
+ * I/O sources, so the event carries this as its own run while it watches.
+ */
+function runThenRecheck(this: Event): void {
+  baseRun.call(this);
+  const d = this.io;
+  if (d instanceof Descriptor) soon(() => d.recheck(this));
+}
+
+export abstract class Descriptor implements IoSource {
+  fd = -1;
+  /** O_NONBLOCK, as fcntl sets it. */
+  nonblock = false;
+  /** FD_CLOEXEC, as fcntl sets it (recorded only: Node opens every descriptor close-on-exec). */
+  cloexec = false;
+  closed = false;
+  /** Watching events, oldest first; libevent activates the newest first. */
+  private watchers: Event[] = [];
+
+  /** What epoll_wait would report for this descriptor now (POLL* bits). */
+  abstract poll(): number;
+
+  /** Why epoll_ctl would refuse this descriptor (a message), or null. */
+  protected refusal(): string | null {
+    return null;
+  }
+
+  /** Starts whatever Node work reporting readiness to `ev` needs; a message if Node cannot. */
+  protected startWatching(ev: Event): string | null {
+    void ev;
+    return null;
+  }
+
+  /** Bytes that have arrived and wait to be read. */
+  abstract readonly pending: number;
+
+  /** recv/read into `dst`: the count, 0 at end of stream, or a negative errno. */
+  abstract readInto(dst: Uint8Array, peek: boolean): number;
+
+  /** send/write: the count accepted, or a negative errno. */
+  abstract write(data: Uint8Array, owned?: boolean): number;
+
+  /** writev: what write accepts of each vector in turn, up to the first short or failed one. */
+  writev(vecs: Uint8Array[]): number {
+    let n = 0;
+    for (const v of vecs) {
+      const r = this.write(v);
+      if (r < 0) return n > 0 ? n : r;
+      n += r;
+      if (r < v.length) break;
+    }
+    return n;
+  }
+
+  watch(ev: Event): boolean {
+    const why = this.closed
+      ? "Bad file descriptor (it was closed)"
+      : (this.refusal() ?? this.startWatching(ev));
+    if (why) {
+      warn(`event_add: cannot watch fd ${ev.fd}: ${why}`);
+      return false;
+    }
+    this.watchers.push(ev);
+    if (!(ev.events & EV_ET)) ev.run = runThenRecheck;
+    // A descriptor that is ready when added is reported by the next poll.
+    soon(() => this.recheck(ev));
+    return true;
+  }
+
+  unwatch(ev: Event): void {
+    const i = this.watchers.indexOf(ev);
+    if (i >= 0) this.watchers.splice(i, 1);
+    if (Object.hasOwn(ev, "run")) delete (ev as { run?: unknown }).run;
+  }
+
+  /** Activates `ev` if it is idle, still watching, and this descriptor is ready for it. */
+  recheck(ev: Event): void {
+    if (this.closed || !ev.inserted || ev.io !== this || ev.state !== CbState.Idle) return;
+    const res = resultFor(ev.events, this.poll());
+    if (res) ev.base?.activate(ev, res);
+  }
+
+  /**
+   * Node reported something: `edge` holds what newly happened (bytes or a
+   * connection arrived, room to write returned, the peer shut down, an error).
+   * Level-triggered watchers get the current readiness, EV_ET ones the edge.
+   */
+  protected notify(edge: number): void {
+    if (this.closed) return;
+    const level = this.poll();
+    for (let i = this.watchers.length - 1; i >= 0; i--) {
+      const ev = this.watchers[i];
+      const res = resultFor(ev.events, ev.events & EV_ET ? edge : level);
+      if (res) ev.base?.activate(ev, res);
+    }
+  }
+
+  /** A change caused by the program's own call: reported in the next pass, not this one. */
+  protected notifySoon(edge: number): void {
+    soon(() => this.notify(edge));
+  }
+
+  /** close(2): the number leaves the table; subclasses release their Node objects too. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (table.get(this.fd) === this) table.delete(this.fd);
+    unregisterFd(this.fd, this);
+  }
+}
+
+const table = new Map<number, Descriptor>();
+
+function firstVirtual(): number {
+  try {
+    return Math.max(Number(readFileSync("/proc/sys/fs/nr_open", "utf8")) || 0, 1 << 20);
+  } catch {
+    return 1 << 20;
+  }
+}
+
+let nextVirtual = firstVirtual();
+
+/** Enters `d` in the table under its real number `real` (if free) or a new virtual one. */
+export function install(d: Descriptor, real = -1): number {
+  const fd = real >= 0 && !table.has(real) ? real : nextVirtual++;
+  d.fd = fd;
+  table.set(fd, d);
+  registerFd(fd, d);
+  return fd;
+}
+
+/** The managed descriptor numbered `fd`, if any. */
+export function managed(fd: number): Descriptor | undefined {
+  return table.get(fd);
+}
+
+function failed(e: number): number {
+  setLastErrno(e);
+  set_errno(e);
+  return -1;
+}
+
+/** evbuffer_read/evbuffer_write on the managed descriptors. */
+const managedIO: DescriptorIO = {
+  read(fd, vecs) {
+    const d = table.get(fd)!;
+    let n = 0;
+    for (const v of vecs) {
+      const r = d.readInto(v, false);
+      if (r < 0) return n > 0 ? n : failed(-r);
+      n += r;
+      if (r < v.length) break;
+    }
+    return n;
+  },
+  write(fd, vecs) {
+    const n = table.get(fd)!.writev(vecs);
+    return n < 0 ? failed(-n) : n;
+  },
+  readable(fd) {
+    return table.get(fd)!.pending;
+  },
+};
+
+setDescriptorLookup((fd) => (table.has(fd) ? managedIO : null));

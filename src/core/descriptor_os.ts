@@ -1,0 +1,128 @@
+// Descriptors the library did not create: pipes and FIFOs, a TTY, regular
+// files (stdin, stdout and stderr among them).
+//
+// Reading and writing use Node's synchronous fs calls, as C's blocking read
+// and write would, so output keeps its order with printf. Readiness to read
+// needs a libuv watcher: the first EV_READ/EV_CLOSED event on a pipe or TTY
+// (or a read after O_NONBLOCK was set) wraps it, lazily, in a net.Socket or a
+// tty.ReadStream, whose arrivals then queue here and are what read() returns.
+// A pipe or TTY is taken to be always writable. Regular files are refused as
+// epoll refuses them (epoll_ctl fails with EPERM), so event_add returns -1.
+import { Socket } from "node:net";
+import { closeSync, readSync, writeSync } from "node:fs";
+import { ReadStream } from "node:tty";
+import { Descriptor, POLLOUT } from "./descriptor.js";
+import type { Event } from "./event.js";
+import { EV_CLOSED, EV_READ } from "./flags.js";
+import { errnoOf } from "./net_handles.js";
+import type { StreamDescriptor } from "./stream.js";
+import { NetConduit, type Bounds } from "./stream_net.js";
+import { EINVAL, ENOTSOCK } from "../libc/errno.js";
+
+export type OsKind = "pipe" | "tty" | "file";
+
+/** A pipe's capacity on Linux: what a wrapped pipe queues before pausing. */
+const PIPE_BOUNDS: Bounds = { rcvBound: 65536, sndBound: 65536 };
+
+export class OsDescriptor extends Descriptor implements StreamDescriptor {
+  private conduit: NetConduit | null = null;
+  /** Why Node could not wrap this descriptor, once it failed to. */
+  private wrapError = "";
+  readonly connecting = false;
+  readonly connectError = 0;
+  readonly unflushed = 0;
+
+  constructor(readonly kind: OsKind) {
+    super();
+  }
+
+  protected override refusal(): string | null {
+    return this.kind === "file"
+      ? "it is a regular file or device, which epoll cannot watch (epoll_ctl: Operation not permitted)"
+      : null;
+  }
+
+  /** Only reading needs a watcher: a pipe or TTY counts as always writable. */
+  protected override startWatching(ev: Event): string | null {
+    if (!(ev.events & (EV_READ | EV_CLOSED)) || this.wrap()) return null;
+    return `Node cannot watch it (${this.wrapError})`;
+  }
+
+  /** The read side in Node's hands, made on first need; null if Node cannot wrap this descriptor. */
+  private wrap(): NetConduit | null {
+    if (this.conduit || this.wrapError) return this.conduit;
+    try {
+      const sock =
+        this.kind === "tty"
+          ? new ReadStream(this.fd)
+          : new Socket({ fd: this.fd, readable: true, writable: false, allowHalfOpen: true });
+      sock.unref();
+      this.conduit = new NetConduit(this, PIPE_BOUNDS);
+      this.conduit.attach(sock);
+    } catch (e) {
+      this.wrapError = (e as Error).message;
+    }
+    return this.conduit;
+  }
+
+  changed(edge: number): void {
+    this.notify(edge);
+  }
+
+  poll(): number {
+    return (this.conduit?.poll() ?? 0) | POLLOUT;
+  }
+
+  get pending(): number {
+    return this.conduit?.pending ?? 0;
+  }
+
+  /** Reads come from the wrapped queue once there is one (or O_NONBLOCK asks for one). */
+  private queue(): NetConduit | null {
+    return this.kind !== "file" && (this.conduit || this.nonblock) ? this.wrap() : null;
+  }
+
+  readInto(dst: Uint8Array, peek: boolean): number {
+    const q = this.queue();
+    if (q) return q.readInto(dst, peek);
+    if (peek) return -ENOTSOCK;
+    try {
+      return readSync(this.fd, dst, 0, dst.length, null);
+    } catch (e) {
+      return -errnoOf(e);
+    }
+  }
+
+  read(max: number): Buffer | number {
+    const q = this.queue();
+    if (q) return q.read(max);
+    if (max < 1) return -EINVAL;
+    const b = Buffer.allocUnsafe(Math.min(max, 65536));
+    const n = this.readInto(b, false);
+    return n < 0 ? n : b.subarray(0, n);
+  }
+
+  write(data: Uint8Array): number {
+    try {
+      return writeSync(this.fd, data);
+    } catch (e) {
+      return -errnoOf(e);
+    }
+  }
+
+  shutdown(): number {
+    return -ENOTSOCK;
+  }
+
+  override close(): void {
+    if (this.closed) return;
+    super.close();
+    if (this.conduit) this.conduit.close(false);
+    else
+      try {
+        closeSync(this.fd);
+      } catch {
+        // C's close of a descriptor already gone: nothing left to release.
+      }
+  }
+}

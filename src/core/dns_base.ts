@@ -1,0 +1,162 @@
+// struct evdns_base: the resolver's configuration (nameservers, search
+// domains, hosts entries, options) and its queue of requests. The queries
+// themselves go through node:dns (c-ares), one Resolver per request
+// (./dns_request.ts); this class keeps libevent's bookkeeping: the order of
+// the nameserver ring, requests waiting while no nameserver is configured or
+// max-inflight are in flight, suspension and resumption.
+import type { EventBase } from "./event_base.js";
+import { getCurrentBase } from "./current_base.js";
+import { log, EVENT_LOG_DEBUG, EVENT_LOG_WARN } from "./log.js";
+import { AF_INET, type IpAddr } from "./evutil_sockaddr.js";
+import { formatIPv4, formatIPv6 } from "./sockaddr_text.js";
+
+export const DNS_ERR_NONE = 0;
+export const DNS_ERR_FORMAT = 1;
+export const DNS_ERR_SERVERFAILED = 2;
+export const DNS_ERR_NOTEXIST = 3;
+export const DNS_ERR_NOTIMPL = 4;
+export const DNS_ERR_REFUSED = 5;
+export const DNS_ERR_TRUNCATED = 65;
+export const DNS_ERR_UNKNOWN = 66;
+export const DNS_ERR_TIMEOUT = 67;
+export const DNS_ERR_SHUTDOWN = 68;
+export const DNS_ERR_CANCEL = 69;
+export const DNS_ERR_NODATA = 70;
+
+const ERR_TEXT: Record<number, string> = {
+  [DNS_ERR_NONE]: "no error",
+  [DNS_ERR_FORMAT]: "misformatted query",
+  [DNS_ERR_SERVERFAILED]: "server failed",
+  [DNS_ERR_NOTEXIST]: "name does not exist",
+  [DNS_ERR_NOTIMPL]: "query not implemented",
+  [DNS_ERR_REFUSED]: "refused",
+  [DNS_ERR_TRUNCATED]: "reply truncated or ill-formed",
+  [DNS_ERR_UNKNOWN]: "unknown",
+  [DNS_ERR_TIMEOUT]: "request timed out",
+  [DNS_ERR_SHUTDOWN]: "dns subsystem shut down",
+  [DNS_ERR_CANCEL]: "dns request canceled",
+  [DNS_ERR_NODATA]: "no records in the reply",
+};
+
+export function dnsErrToString(err: number): string {
+  return ERR_TEXT[err] ?? "[Unknown error code]";
+}
+
+export type DnsLogFn = (is_warning: number, msg: string) => void;
+let logFn: DnsLogFn | null = null;
+
+export function setDnsLogFn(fn: DnsLogFn | null): void {
+  logFn = fn;
+}
+
+/** evdns_log_: to evdns_set_log_fn's callback, or libevent's log. */
+export function dnsLog(warn: boolean, msg: string): void {
+  if (logFn) logFn(warn ? 1 : 0, msg);
+  else log(warn ? EVENT_LOG_WARN : EVENT_LOG_DEBUG, msg);
+}
+
+/** What the base keeps per queued request (implemented by DnsRequest). */
+export interface Queued {
+  /** Sends the query; the request is then in flight. */
+  launch(server: IpAddr[]): void;
+  /** Stops the query in flight; the request waits again. */
+  suspend(): void;
+}
+
+export interface HostEntry {
+  name: string;
+  addr: IpAddr;
+}
+
+export interface SearchState {
+  ndots: number;
+  /** In the order they are tried. */
+  domains: string[];
+}
+
+export class DnsBase {
+  freed = false;
+  /** The nameserver ring, starting at libevent's server_head. */
+  servers: IpAddr[] = [];
+  search: SearchState | null = null;
+  hosts: HostEntry[] = [];
+  timeoutMs = 5000;
+  attempts = 3;
+  maxInflight = 64;
+  allowSkewUs = 3_000_000;
+  bindTo: IpAddr | null = null;
+  /** Accepted as libevent does; c-ares does not randomize the case of queries. */
+  randomizeCase = 1;
+  disableWhenInactive = false;
+  readonly waiting: Queued[] = [];
+  readonly inflight = new Set<Queued>();
+
+  constructor(private readonly evbase: EventBase | null) {}
+
+  /** The event base callbacks run on: the one given, else the current base of event_init. */
+  eventBase(): EventBase | null {
+    return this.evbase ?? getCurrentBase();
+  }
+
+  /** evdns_nameserver_add_impl_: 0, or 3 for a nameserver already present. */
+  addNameserver(ip: IpAddr): number {
+    if (this.servers.some((s) => sameAddr(s, ip))) return 3;
+    // Inserted right after the head of the ring, as libevent links it.
+    this.servers.splice(Math.min(1, this.servers.length), 0, ip);
+    dnsLog(false, `Added nameserver ${formatIp(ip)}`);
+    return 0;
+  }
+
+  clearNameservers(): void {
+    this.servers = [];
+    for (const q of [...this.inflight].reverse()) {
+      this.inflight.delete(q);
+      q.suspend();
+      this.waiting.unshift(q);
+    }
+  }
+
+  /** Queues a new request, sending it at once if a nameserver and room in flight allow. */
+  submit(q: Queued): void {
+    if (this.servers.length > 0 && this.inflight.size < this.maxInflight) this.launch(q);
+    else this.waiting.push(q);
+  }
+
+  /** evdns_requests_pump_waiting_queue: sends waiting requests while there is room. */
+  pump(): void {
+    while (
+      this.servers.length > 0 &&
+      this.inflight.size < this.maxInflight &&
+      this.waiting.length > 0
+    )
+      this.launch(this.waiting.shift() as Queued);
+  }
+
+  /** A request finished or was cancelled: it leaves whichever queue held it. */
+  remove(q: Queued): void {
+    if (!this.inflight.delete(q)) {
+      const i = this.waiting.indexOf(q);
+      if (i >= 0) this.waiting.splice(i, 1);
+    }
+  }
+
+  private launch(q: Queued): void {
+    // nameserver_pick: the head serves this request and the ring turns.
+    const order = [...this.servers];
+    this.servers.push(this.servers.shift() as IpAddr);
+    this.inflight.add(q);
+    q.launch(order);
+  }
+}
+
+/** evutil_sockaddr_cmp(a, b, 1) == 0: family, address and port. */
+export function sameAddr(a: IpAddr, b: IpAddr): boolean {
+  return a.family === b.family && a.port === b.port && a.addr.every((v, i) => v === b.addr[i]);
+}
+
+/** evutil_format_sockaddr_port_: "1.2.3.4:53" or "[::1]:53". */
+export function formatIp(ip: IpAddr): string {
+  return ip.family === AF_INET
+    ? `${formatIPv4(ip.addr)}:${ip.port}`
+    : `[${formatIPv6(ip.addr)}]:${ip.port}`;
+}

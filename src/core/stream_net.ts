@@ -1,0 +1,230 @@
+// The data path of a connected descriptor over a net.Socket: the library's
+// stand-in for the kernel's receive and send buffers.
+//
+// Receive: arrived chunks queue here up to a bound (SO_RCVBUF's share); at
+// the bound the Node socket is paused, so TCP backpressure reaches the peer,
+// and reading below it resumes the socket. Send: bytes go to Node while its
+// unflushed amount is under a bound (SO_SNDBUF's share), like a kernel send
+// buffer; past it a write takes nothing (-EAGAIN) and room returning is
+// reported as POLLOUT. So Node's own buffers never hold an unbounded copy.
+import type { Socket } from "node:net";
+import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP } from "./descriptor.js";
+import { errnoOf } from "./net_handles.js";
+import { EAGAIN, EINVAL, EPIPE } from "../libc/errno.js";
+
+export interface ConduitOwner {
+  /** Something happened on the stream (POLL* bits of what is new). */
+  changed(edge: number): void;
+}
+
+/** How much the buffers hold (a socket's SO_RCVBUF and SO_SNDBUF shares). */
+export interface Bounds {
+  readonly rcvBound: number;
+  readonly sndBound: number;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export class NetConduit {
+  private sock: Socket | null = null;
+  private queue: Buffer[] = [];
+  pending = 0;
+  /** The peer shut down writing (or we shut down reading): reads end at the queue's end. */
+  eof = false;
+  /** After SHUT_RD, arrivals are dropped. */
+  private discard = false;
+  wrShut = false;
+  /** The connection failed or was reset; Node's socket is gone. */
+  dead = false;
+  /** The pending socket error (SO_ERROR), consumed by the next read, write or getsockopt. */
+  err = 0;
+  /** Writes accepted before a Node socket is attached (a connect still under way). */
+  private early: Buffer[] = [];
+  private earlyLen = 0;
+  /** A write found the send buffer full: report POLLOUT when room returns. */
+  private full = false;
+  private paused = false;
+  private readonly flushed = (err?: Error | null) => {
+    if (err || !this.full || this.unflushed >= this.bounds.sndBound) return;
+    this.full = false;
+    this.owner.changed(POLLOUT);
+  };
+
+  constructor(
+    private readonly owner: ConduitOwner,
+    private readonly bounds: Bounds,
+  ) {}
+
+  /** Starts moving bytes over `sock` (already unref'd by the caller). */
+  attach(sock: Socket): void {
+    this.sock = sock;
+    sock.on("data", (b: Buffer) => this.arrived(b));
+    sock.on("end", () => {
+      this.eof = true;
+      this.owner.changed(POLLIN | POLLRDHUP | (this.wrShut ? POLLHUP : 0));
+    });
+    sock.on("error", (e) => this.fail(errnoOf(e)));
+    for (const b of this.early) sock.write(b, this.flushed);
+    this.early = [];
+    this.earlyLen = 0;
+    if (this.wrShut) sock.end();
+  }
+
+  private arrived(b: Buffer): void {
+    if (this.discard) return;
+    this.queue.push(b);
+    this.pending += b.length;
+    if (this.pending >= this.bounds.rcvBound && !this.paused) {
+      this.paused = true;
+      this.sock?.pause();
+    }
+    this.owner.changed(POLLIN);
+  }
+
+  /** The connection failed with errno `e` (refused, reset, broken pipe; 0: it is just gone). */
+  fail(e: number): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.err = e;
+    this.early = [];
+    this.earlyLen = 0;
+    this.sock = null;
+    this.owner.changed(POLLERR | POLLHUP);
+  }
+
+  poll(): number {
+    let m = 0;
+    if (this.pending > 0 || this.eof) m |= POLLIN;
+    if (this.eof) m |= POLLRDHUP;
+    if (!this.dead && (this.wrShut || this.unflushed < this.bounds.sndBound)) m |= POLLOUT;
+    if (this.err) m |= POLLERR;
+    if (this.dead || (this.eof && this.wrShut)) m |= POLLHUP;
+    return m;
+  }
+
+  /** What a read finds with nothing queued: the pending error, end of stream, or -EAGAIN. */
+  private nothing(): number {
+    if (this.err) {
+      const e = this.err;
+      this.err = 0;
+      return -e;
+    }
+    return this.eof || this.dead ? 0 : -EAGAIN;
+  }
+
+  /** Up to `max` (≥ 1) queued bytes, zero-copy (one chunk or its head); an empty Buffer at EOF; or -errno. */
+  read(max: number): Buffer | number {
+    if (max < 1) return -EINVAL;
+    if (this.pending === 0) {
+      const r = this.nothing();
+      return r === 0 ? EMPTY : r;
+    }
+    const head = this.queue[0];
+    let out = head;
+    if (head.length <= max) this.queue.shift();
+    else {
+      out = head.subarray(0, max);
+      this.queue[0] = head.subarray(max);
+    }
+    this.consumed(out.length);
+    return out;
+  }
+
+  /** Copies queued bytes into `dst` (consuming them unless `peek`): count, 0 at EOF, or -errno. */
+  readInto(dst: Uint8Array, peek: boolean): number {
+    if (this.pending === 0) return this.nothing();
+    let n = 0;
+    let i = 0;
+    while (n < dst.length && i < this.queue.length) {
+      const c = this.queue[i];
+      const k = Math.min(c.length, dst.length - n);
+      dst.set(k === c.length ? c : c.subarray(0, k), n);
+      n += k;
+      if (peek) i++;
+      else if (k === c.length) this.queue.shift();
+      else this.queue[0] = c.subarray(k);
+    }
+    if (!peek) this.consumed(n);
+    return n;
+  }
+
+  private consumed(n: number): void {
+    this.pending -= n;
+    this.boundsChanged();
+  }
+
+  /** Resumes a paused socket once the queue is under the receive bound (after a read or SO_RCVBUF). */
+  boundsChanged(): void {
+    if (this.paused && this.pending < this.bounds.rcvBound) {
+      this.paused = false;
+      this.sock?.resume();
+    }
+  }
+
+  /** Bytes accepted and not yet handed to the kernel. */
+  get unflushed(): number {
+    return this.dead ? 0 : this.earlyLen + (this.sock?.writableLength ?? 0);
+  }
+
+  /** write(2) semantics: the count accepted (up to the room left), -EAGAIN, or -errno. */
+  write(data: Uint8Array, owned = false): number {
+    if (this.err) {
+      const e = this.err;
+      this.err = 0;
+      return -e;
+    }
+    if (this.wrShut || this.dead) return -EPIPE;
+    if (data.length === 0) return 0;
+    const room = this.bounds.sndBound - this.unflushed;
+    if (room <= 0) {
+      this.full = true;
+      return -EAGAIN;
+    }
+    const n = Math.min(room, data.length);
+    const view = data.subarray(0, n);
+    const chunk = owned ? Buffer.from(view.buffer, view.byteOffset, n) : Buffer.from(view);
+    if (this.sock) this.sock.write(chunk, this.flushed);
+    else {
+      this.early.push(chunk);
+      this.earlyLen += n;
+    }
+    if (this.unflushed >= this.bounds.sndBound) this.full = true;
+    return n;
+  }
+
+  /** Sends everything accepted so far with one writev where Node can (evbuffer_write's iovecs). */
+  cork(on: boolean): void {
+    if (on) this.sock?.cork();
+    else this.sock?.uncork();
+  }
+
+  shutdownRead(): void {
+    this.eof = true;
+    this.discard = true;
+  }
+
+  /** SHUT_WR: FIN once everything accepted is sent. */
+  shutdownWrite(): void {
+    if (this.wrShut) return;
+    this.wrShut = true;
+    if (this.sock && !this.dead) this.sock.end();
+  }
+
+  /** close(2): with `reset`, an RST (a TCP socket only); otherwise queued bytes still go, then FIN. */
+  close(reset: boolean): void {
+    const sock = this.sock;
+    this.sock = null;
+    this.dead = true;
+    this.queue = [];
+    this.early = [];
+    if (!sock) return;
+    sock.removeAllListeners("data");
+    if (reset) sock.resetAndDestroy();
+    else if (sock.writableLength > 0) {
+      sock.pause();
+      if (sock.writableEnded) sock.once("finish", () => sock.destroy());
+      else sock.end(() => sock.destroy());
+    } else sock.destroy();
+    this.pending = 0;
+  }
+}

@@ -1,0 +1,487 @@
+// event2/dns.h, the resolver side (no DNS server). Thin: checks arguments,
+// calls src/core/dns_*.ts. Queries go through node:dns (c-ares) to the
+// base's nameservers; answers run from the event loop of the base's
+// event_base.
+import * as args from "../args.js";
+import * as check from "./checks.js";
+import { cbytes } from "../libc/cstring.js";
+import type { EventBase } from "../core/event_base.js";
+import { DnsBase, dnsErrToString, dnsLog, setDnsLogFn, type DnsLogFn } from "../core/dns_base.js";
+import {
+  DNS_OPTIONS_ALL,
+  DNS_OPTION_NAMESERVERS_NO_DEFAULT,
+  loadHosts,
+  nameserverIpAdd,
+  resolvConfParse,
+  searchAdd,
+  searchClear,
+  searchNdotsSet,
+  setOption,
+} from "../core/dns_config.js";
+import {
+  DNS_IPv4_A,
+  DNS_IPv6_AAAA,
+  DNS_PTR,
+  DnsRequest,
+  validName,
+  type DnsCallback,
+} from "../core/dns_request.js";
+import { evdnsGetaddrinfo, GaiRequest, type GaiCallback } from "../core/dns_getaddrinfo.js";
+import { EVUTIL_EAI_FAIL, type Hints } from "../core/addrinfo.js";
+import { fillIp, readIp, sockaddrLen, type SockaddrObj } from "../core/evutil_sockaddr.js";
+import { bytesOfSAddr } from "../core/sockaddr.js";
+import { AF_INET } from "../core/net_constants.js";
+
+export {
+  DNS_ERR_CANCEL,
+  DNS_ERR_FORMAT,
+  DNS_ERR_NODATA,
+  DNS_ERR_NONE,
+  DNS_ERR_NOTEXIST,
+  DNS_ERR_NOTIMPL,
+  DNS_ERR_REFUSED,
+  DNS_ERR_SERVERFAILED,
+  DNS_ERR_SHUTDOWN,
+  DNS_ERR_TIMEOUT,
+  DNS_ERR_TRUNCATED,
+  DNS_ERR_UNKNOWN,
+} from "../core/dns_base.js";
+export {
+  DNS_OPTIONS_ALL,
+  DNS_OPTION_HOSTSFILE,
+  DNS_OPTION_MISC,
+  DNS_OPTION_NAMESERVERS,
+  DNS_OPTION_NAMESERVERS_NO_DEFAULT,
+  DNS_OPTION_SEARCH,
+} from "../core/dns_config.js";
+export { DNS_IPv4_A, DNS_IPv6_AAAA, DNS_PTR, DNS_QUERY_NO_SEARCH } from "../core/dns_request.js";
+export type {
+  DnsBase as evdns_base,
+  DnsRequest as evdns_request,
+  GaiRequest as evdns_getaddrinfo_request,
+};
+
+export const DNS_NO_SEARCH = 1;
+export const EVDNS_BASE_INITIALIZE_NAMESERVERS = 1;
+export const EVDNS_BASE_DISABLE_WHEN_INACTIVE = 0x8000;
+export const EVDNS_BASE_NAMESERVERS_NO_DEFAULT = 0x10000;
+export const EVDNS_ANSWER_SECTION = 0;
+export const EVDNS_AUTHORITY_SECTION = 1;
+export const EVDNS_ADDITIONAL_SECTION = 2;
+export const EVDNS_TYPE_A = 1;
+export const EVDNS_TYPE_NS = 2;
+export const EVDNS_TYPE_CNAME = 5;
+export const EVDNS_TYPE_SOA = 6;
+export const EVDNS_TYPE_PTR = 12;
+export const EVDNS_TYPE_MX = 15;
+export const EVDNS_TYPE_TXT = 16;
+export const EVDNS_TYPE_AAAA = 28;
+export const EVDNS_QTYPE_AXFR = 252;
+export const EVDNS_QTYPE_ALL = 255;
+export const EVDNS_CLASS_INET = 1;
+export const EVDNS_FLAGS_RD = 0x80;
+
+const KNOWN_FLAGS =
+  EVDNS_BASE_INITIALIZE_NAMESERVERS |
+  EVDNS_BASE_DISABLE_WHEN_INACTIVE |
+  EVDNS_BASE_NAMESERVERS_NO_DEFAULT;
+
+const dnsArg = (fn: string, v: unknown) => args.obj(fn, "base", v, DnsBase, "struct evdns_base");
+
+/** The event base whose loop runs a base's callbacks (its own, else event_init's). */
+function loopOf(fn: string, dns: DnsBase): EventBase {
+  const b = dns.eventBase();
+  if (!b)
+    throw args.typeError(
+      fn,
+      "base",
+      "is an evdns_base with no event_base (and no current base from event_init)",
+    );
+  return b;
+}
+
+function cbArg<T>(fn: string, v: unknown, arg = "callback"): T {
+  if (typeof v !== "function")
+    throw args.typeError(fn, arg, `must be a function, got ${args.describe(v)}`);
+  return v as T;
+}
+
+const str = (fn: string, arg: string, v: unknown) =>
+  Buffer.from(cbytes(fn, arg, v)).toString("latin1");
+
+// ---- bases ----
+
+/**
+ * evdns_base_new: `event_base` may be null (the current base of event_init
+ * is then used for callbacks). EVDNS_BASE_INITIALIZE_NAMESERVERS reads
+ * /etc/resolv.conf and /etc/hosts, and gives null if resolv.conf is missing or
+ * names no nameserver. Unlike libevent, an idle base never keeps the loop
+ * running: only requests in flight do (as with EVDNS_BASE_DISABLE_WHEN_INACTIVE).
+ */
+export function evdns_base_new(event_base: EventBase | null, flags: number): DnsBase | null {
+  const fn = "evdns_base_new";
+  const evbase =
+    event_base === null || event_base === undefined
+      ? null
+      : check.base(fn, event_base, "event_base");
+  let f = args.int(fn, "flags", flags);
+  const dns = new DnsBase(evbase);
+  if (f & ~KNOWN_FLAGS) {
+    f = EVDNS_BASE_INITIALIZE_NAMESERVERS;
+    dnsLog(
+      true,
+      "Unrecognized flag passed to evdns_base_new(). Assuming you meant EVDNS_BASE_INITIALIZE_NAMESERVERS.",
+    );
+  }
+  if (f & EVDNS_BASE_INITIALIZE_NAMESERVERS) {
+    const opts =
+      DNS_OPTIONS_ALL |
+      (f & EVDNS_BASE_NAMESERVERS_NO_DEFAULT ? DNS_OPTION_NAMESERVERS_NO_DEFAULT : 0);
+    if (resolvConfParse(dns, opts, "/etc/resolv.conf") !== 0) {
+      dns.freed = true;
+      return null;
+    }
+  }
+  dns.disableWhenInactive = (f & EVDNS_BASE_DISABLE_WHEN_INACTIVE) !== 0;
+  return dns;
+}
+
+/** Pending requests stop; with fail_requests their callbacks get DNS_ERR_SHUTDOWN (from the loop). */
+export function evdns_base_free(base: DnsBase, fail_requests: number | boolean): void {
+  const fn = "evdns_base_free";
+  const dns = dnsArg(fn, base);
+  const fail = args.int(fn, "fail_requests", fail_requests) !== 0;
+  for (const q of [...dns.waiting, ...dns.inflight]) (q as DnsRequest).shutdown(fail);
+  dns.servers = [];
+  dns.hosts = [];
+  dns.search = null;
+  dns.freed = true;
+}
+
+// ---- nameservers ----
+
+/** "1.2.3.4", "1.2.3.4:53", "[::1]:53", "::1"; port 53 when none. 0, 3 (already there) or 4 (unparsable). */
+export function evdns_base_nameserver_ip_add(
+  base: DnsBase,
+  ip_as_string: string | Uint8Array,
+): number {
+  const fn = "evdns_base_nameserver_ip_add";
+  return nameserverIpAdd(dnsArg(fn, base), str(fn, "ip_as_string", ip_as_string));
+}
+
+/** `address` is an s_addr (network order); the port is 53. */
+export function evdns_base_nameserver_add(base: DnsBase, address: number): number {
+  const fn = "evdns_base_nameserver_add";
+  const dns = dnsArg(fn, base);
+  const a = args.int(fn, "address", address);
+  return dns.addNameserver({
+    family: AF_INET,
+    addr: bytesOfSAddr(a),
+    port: 53,
+    scope: 0,
+    flowinfo: 0,
+  });
+}
+
+/** 0, 2 if len is larger than a sockaddr_storage, 3 if already there, 1 for a family that is not IP. */
+export function evdns_base_nameserver_sockaddr_add(
+  base: DnsBase,
+  sa: SockaddrObj,
+  len: number,
+  flags: number,
+): number {
+  const fn = "evdns_base_nameserver_sockaddr_add";
+  const dns = dnsArg(fn, base);
+  if (sa === null || typeof sa !== "object")
+    throw args.typeError(fn, "sa", `must be a sockaddr object, got ${args.describe(sa)}`);
+  const n = args.int(fn, "len", len);
+  args.int(fn, "flags", flags);
+  const ip = readIp(sa);
+  if (!ip) return 1;
+  if (n > 128) return 2;
+  return dns.addNameserver(ip);
+}
+
+export function evdns_base_count_nameservers(base: DnsBase): number {
+  return dnsArg("evdns_base_count_nameservers", base).servers.length;
+}
+
+/**
+ * Fills `sa` with nameserver `idx` (in libevent's ring order) when `len`
+ * allows; returns its length, or -1 when there is no such nameserver.
+ */
+export function evdns_base_get_nameserver_addr(
+  base: DnsBase,
+  idx: number,
+  sa: SockaddrObj,
+  len: number,
+): number {
+  const fn = "evdns_base_get_nameserver_addr";
+  const dns = dnsArg(fn, base);
+  const i = args.int(fn, "idx", idx);
+  const n = args.int(fn, "len", len);
+  if (sa === null || typeof sa !== "object")
+    throw args.typeError(fn, "sa", `must be a sockaddr object to fill, got ${args.describe(sa)}`);
+  // libevent walks idx steps from the head: a negative idx means the head.
+  const ip = dns.servers[Math.max(0, i)];
+  if (!ip) return -1;
+  const need = sockaddrLen(ip.family);
+  if (need <= n) fillIp(sa, ip);
+  return need;
+}
+
+/** Removes every nameserver; requests in flight wait until evdns_base_resume and a nameserver. */
+export function evdns_base_clear_nameservers_and_suspend(base: DnsBase): number {
+  dnsArg("evdns_base_clear_nameservers_and_suspend", base).clearNameservers();
+  return 0;
+}
+
+export function evdns_base_resume(base: DnsBase): number {
+  dnsArg("evdns_base_resume", base).pump();
+  return 0;
+}
+
+/** 0; 1 if the file cannot be opened, 2 if it cannot be read, 6 if it names no nameserver. */
+export function evdns_base_resolv_conf_parse(
+  base: DnsBase,
+  flags: number,
+  filename: string | Uint8Array | null,
+): number {
+  const fn = "evdns_base_resolv_conf_parse";
+  const dns = dnsArg(fn, base);
+  const f = args.int(fn, "flags", flags);
+  return resolvConfParse(
+    dns,
+    f,
+    filename === null || filename === undefined ? null : str(fn, "filename", filename),
+  );
+}
+
+// ---- search list, options, hosts ----
+
+export function evdns_base_search_clear(base: DnsBase): void {
+  searchClear(dnsArg("evdns_base_search_clear", base));
+}
+
+/** The domain added last is tried first, as in libevent. */
+export function evdns_base_search_add(base: DnsBase, domain: string | Uint8Array): void {
+  const fn = "evdns_base_search_add";
+  searchAdd(dnsArg(fn, base), str(fn, "domain", domain));
+}
+
+export function evdns_base_search_ndots_set(base: DnsBase, ndots: number): void {
+  const fn = "evdns_base_search_ndots_set";
+  searchNdotsSet(dnsArg(fn, base), args.int(fn, "ndots", ndots));
+}
+
+/**
+ * resolv.conf's options ("ndots", "timeout", "attempts", "max-inflight",
+ * "getaddrinfo-allow-skew", "bind-to", ...; a trailing ':' is allowed).
+ * 0, or -1 for a value that does not parse. "randomize-case",
+ * "max-timeouts", "initial-probe-timeout" and the socket buffer sizes are
+ * accepted and have no effect (c-ares manages its sockets and retries).
+ */
+export function evdns_base_set_option(
+  base: DnsBase,
+  option: string | Uint8Array,
+  val: string | Uint8Array,
+): number {
+  const fn = "evdns_base_set_option";
+  return setOption(
+    dnsArg(fn, base),
+    str(fn, "option", option),
+    str(fn, "val", val),
+    DNS_OPTIONS_ALL,
+  );
+}
+
+/** Appends a hosts file's entries (null: just localhost); -1 if the file cannot be read. */
+export function evdns_base_load_hosts(
+  base: DnsBase,
+  hosts_fname: string | Uint8Array | null,
+): number {
+  const fn = "evdns_base_load_hosts";
+  const dns = dnsArg(fn, base);
+  return loadHosts(
+    dns,
+    hosts_fname === null || hosts_fname === undefined ? null : str(fn, "hosts_fname", hosts_fname),
+  );
+}
+
+export function evdns_base_clear_host_addresses(base: DnsBase): void {
+  dnsArg("evdns_base_clear_host_addresses", base).hosts = [];
+}
+
+// ---- requests ----
+
+function resolve(
+  fn: string,
+  base: unknown,
+  type: number,
+  name: string,
+  flags: unknown,
+  callback: unknown,
+  ptr: unknown,
+): DnsRequest | null {
+  const dns = dnsArg(fn, base);
+  const f = args.int(fn, "flags", flags);
+  const cb = cbArg<DnsCallback>(fn, callback);
+  const evbase = loopOf(fn, dns);
+  if (!validName(name)) return null;
+  const req = new DnsRequest(dns, evbase, type, name, f, cb, ptr);
+  dns.submit(req);
+  return req;
+}
+
+/**
+ * Looks up A records. The callback runs from the loop as
+ * `(result, type, count, ttl, addresses, arg)`, addresses being s_addr
+ * numbers (network order). null for a name no query can carry.
+ */
+export function evdns_base_resolve_ipv4(
+  base: DnsBase,
+  name: string | Uint8Array,
+  flags: number,
+  callback: DnsCallback,
+  ptr: any,
+): DnsRequest | null {
+  const fn = "evdns_base_resolve_ipv4";
+  return resolve(fn, base, DNS_IPv4_A, str(fn, "name", name), flags, callback, ptr);
+}
+
+/** Looks up AAAA records; addresses are 16-byte Uint8Arrays. */
+export function evdns_base_resolve_ipv6(
+  base: DnsBase,
+  name: string | Uint8Array,
+  flags: number,
+  callback: DnsCallback,
+  ptr: any,
+): DnsRequest | null {
+  const fn = "evdns_base_resolve_ipv6";
+  return resolve(fn, base, DNS_IPv6_AAAA, str(fn, "name", name), flags, callback, ptr);
+}
+
+/** PTR lookup of `in` ({s_addr}) under in-addr.arpa; addresses is [name]. The TTL reported is 0. */
+export function evdns_base_resolve_reverse(
+  base: DnsBase,
+  in_: { s_addr: number },
+  flags: number,
+  callback: DnsCallback,
+  ptr: any,
+): DnsRequest | null {
+  const fn = "evdns_base_resolve_reverse";
+  if (typeof in_?.s_addr !== "number")
+    throw args.typeError(fn, "in", `must be a struct in_addr {s_addr}, got ${args.describe(in_)}`);
+  const b = bytesOfSAddr(in_.s_addr);
+  return resolve(
+    fn,
+    base,
+    DNS_PTR,
+    `${b[3]}.${b[2]}.${b[1]}.${b[0]}.in-addr.arpa`,
+    flags,
+    callback,
+    ptr,
+  );
+}
+
+/** PTR lookup of `in` ({s6_addr}) under ip6.arpa. */
+export function evdns_base_resolve_reverse_ipv6(
+  base: DnsBase,
+  in_: { s6_addr: Uint8Array },
+  flags: number,
+  callback: DnsCallback,
+  ptr: any,
+): DnsRequest | null {
+  const fn = "evdns_base_resolve_reverse_ipv6";
+  const a = in_?.s6_addr;
+  if (!(a instanceof Uint8Array) || a.length < 16)
+    throw args.typeError(
+      fn,
+      "in",
+      `must be a struct in6_addr {s6_addr}, got ${args.describe(in_)}`,
+    );
+  let name = "";
+  for (let i = 15; i >= 0; i--) name += `${(a[i] & 0xf).toString(16)}.${(a[i] >> 4).toString(16)}.`;
+  return resolve(fn, base, DNS_PTR, name + "ip6.arpa", flags, callback, ptr);
+}
+
+/** The callback then runs with DNS_ERR_CANCEL, unless it is already on its way. `base` may be null. */
+export function evdns_cancel_request(base: DnsBase | null, req: DnsRequest): void {
+  const fn = "evdns_cancel_request";
+  if (base !== null && base !== undefined) dnsArg(fn, base);
+  args.obj(fn, "req", req, DnsRequest, "struct evdns_request").cancel();
+}
+
+export function evdns_err_to_string(err: number): string {
+  return dnsErrToString(args.int("evdns_err_to_string", "err", err));
+}
+
+function hintsArg(fn: string, v: unknown): Hints | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v !== "object")
+    throw args.typeError(
+      fn,
+      "hints",
+      `must be a struct evutil_addrinfo object or null, got ${args.describe(v)}`,
+    );
+  const h = v as Partial<Hints>;
+  const field = (k: keyof Hints) => (h[k] === undefined ? 0 : args.int(fn, `hints.${k}`, h[k]));
+  return {
+    ai_flags: field("ai_flags"),
+    ai_family: field("ai_family"),
+    ai_socktype: field("ai_socktype"),
+    ai_protocol: field("ai_protocol"),
+  };
+}
+
+/**
+ * Asynchronous getaddrinfo: `cb(err, res, arg)`. Numeric hosts, hosts-file
+ * names and immediate errors call back inside this call, which then returns
+ * null (as libevent does); DNS answers call back from the loop.
+ */
+export function evdns_getaddrinfo(
+  dns_base: DnsBase | null,
+  nodename: string | Uint8Array | null,
+  servname: string | Uint8Array | null,
+  hints: Partial<Hints> | null,
+  cb: GaiCallback,
+  arg: any,
+): GaiRequest | null {
+  const fn = "evdns_getaddrinfo";
+  const callback = cbArg<GaiCallback>(fn, cb, "cb");
+  const node =
+    nodename === null || nodename === undefined ? null : cbytes(fn, "nodename", nodename);
+  const serv =
+    servname === null || servname === undefined ? null : cbytes(fn, "servname", servname);
+  const h = hintsArg(fn, hints);
+  if (dns_base === null || dns_base === undefined) {
+    dnsLog(true, "Call to getaddrinfo_async with no evdns_base configured.");
+    callback(EVUTIL_EAI_FAIL, null, arg);
+    return null;
+  }
+  const dns = dnsArg(fn, dns_base);
+  return evdnsGetaddrinfo(dns, loopOf(fn, dns), node, serv, h, callback, arg);
+}
+
+export function evdns_getaddrinfo_cancel(req: GaiRequest): void {
+  args
+    .obj("evdns_getaddrinfo_cancel", "req", req, GaiRequest, "struct evdns_getaddrinfo_request")
+    .cancel();
+}
+
+// ---- process-wide settings ----
+
+/** `fn(is_warning, msg)` receives evdns's messages; null restores libevent's log. */
+export function evdns_set_log_fn(fn: DnsLogFn | null): void {
+  setDnsLogFn(args.optFn<DnsLogFn>("evdns_set_log_fn", "fn", fn));
+}
+
+/** Accepted and unused: c-ares picks its own transaction ids. */
+export function evdns_set_transaction_id_fn(fn: (() => number) | null): void {
+  args.optFn("evdns_set_transaction_id_fn", "fn", fn);
+}
+
+/** Accepted and unused: c-ares draws its own random bytes. */
+export function evdns_set_random_bytes_fn(fn: ((buf: Uint8Array, n: number) => void) | null): void {
+  args.optFn("evdns_set_random_bytes_fn", "fn", fn);
+}

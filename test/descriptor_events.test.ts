@@ -1,0 +1,587 @@
+// Events on descriptors fire as epoll makes libevent fire them: listening
+// sockets, bytes, EOF and EV_CLOSED, room to write, level- and
+// edge-triggered, close inside a callback; pipes, FIFOs and stdin; and the
+// descriptor layer's bounds and engine calls. All over real loopback.
+import { expect } from "chai";
+import { createHash } from "node:crypto";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, openSync, rmSync, writeFileSync, constants as fsc } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Socket } from "node:net";
+import { fdOf, streamFor } from "../src/core/descriptor_table.js";
+import { connectFd, connectStream, socketpairStreams } from "../src/core/net_connect.js";
+import * as buf from "../src/event2/buffer.js";
+import * as ev from "../src/event2/event.js";
+import { evutil_make_socket_nonblocking, evutil_socketpair } from "../src/event2/util_sockets.js";
+import {
+  AF_INET,
+  AF_UNIX,
+  EAGAIN,
+  EBADF,
+  ECONNREFUSED,
+  EINPROGRESS,
+  INADDR_LOOPBACK,
+  SHUT_WR,
+  SOCK_NONBLOCK,
+  SOCK_STREAM,
+  accept,
+  bind,
+  close,
+  connect,
+  errno,
+  getsockname,
+  htonl,
+  listen,
+  ntohs,
+  read,
+  recv,
+  send,
+  shutdown,
+  socket,
+  write,
+} from "../src/libc/index.js";
+import { projectRoot } from "./support/cc.js";
+
+type Sa = Record<string, any>;
+type Base = NonNullable<ReturnType<typeof ev.event_base_new>>;
+
+const dir = mkdtempSync(join(tmpdir(), "descriptor-events-"));
+const opened: number[] = [];
+const track = (fd: number) => (fd >= 0 && opened.push(fd), fd);
+
+function listener(): { fd: number; addr: Sa } {
+  const fd = track(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+  const sa = { sin_family: AF_INET, sin_port: 0, sin_addr: { s_addr: htonl(INADDR_LOOPBACK) } };
+  expect(bind(fd, sa, 16)).to.equal(0);
+  expect(listen(fd, 16)).to.equal(0);
+  const addr: Sa = {};
+  getsockname(fd, addr, null);
+  return { fd, addr };
+}
+
+async function ready(fd: number, what: number): Promise<number> {
+  const base = ev.event_base_new()!;
+  let got = 0;
+  ev.event_base_once(base, fd, what, (_f, w) => (got = w), null, null);
+  await ev.event_base_dispatch(base);
+  ev.event_base_free(base);
+  return got;
+}
+
+/** A connected TCP pair [client, server], both non-blocking. */
+async function tcpPair(): Promise<[number, number]> {
+  const l = listener();
+  const c = track(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+  expect([connect(c, l.addr, 16), errno]).to.deep.equal([-1, EINPROGRESS]);
+  await ready(l.fd, ev.EV_READ);
+  const s = track(accept(l.fd, null, null));
+  evutil_make_socket_nonblocking(s);
+  await ready(c, ev.EV_WRITE);
+  return [c, s];
+}
+
+/** Bytes queued for reading on `fd`, by peeking (waits until `n` are there). */
+async function waitQueued(fd: number, n: number): Promise<void> {
+  const b = new Uint8Array(n);
+  while (recv(fd, b, n, 2 /* MSG_PEEK */) < n) await ready(fd, ev.EV_READ);
+}
+
+/** Sends until the send buffer stays full across Node turns; returns the bytes accepted. */
+async function fillUp(fd: number, data: Uint8Array, sent: Buffer[]): Promise<number> {
+  let total = 0;
+  for (let idle = 0; idle < 3;) {
+    const n = send(fd, data, data.length, 0);
+    if (n > 0) {
+      sent.push(Buffer.from(data.subarray(0, n)));
+      total += n;
+      idle = 0;
+      continue;
+    }
+    expect(errno).to.equal(EAGAIN);
+    idle++;
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  }
+  return total;
+}
+
+function logs(fn: () => unknown): string[] {
+  const out: string[] = [];
+  ev.event_set_log_callback((_s, m) => out.push(m));
+  try {
+    fn();
+  } finally {
+    ev.event_set_log_callback(null);
+  }
+  return out;
+}
+
+describe("descriptor events", () => {
+  let base: Base;
+  beforeEach(() => {
+    base = ev.event_base_new()!;
+  });
+  afterEach(() => {
+    ev.event_base_free(base);
+    for (const fd of opened.splice(0)) close(fd);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("a listening socket is readable while connections wait; accept until EAGAIN takes them all", async () => {
+    const l = listener();
+    for (let i = 0; i < 3; i++)
+      connect(track(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)), l.addr, 16);
+    const perCall: number[] = [];
+    const ends: number[] = [];
+    const e = ev.event_new(
+      base,
+      l.fd,
+      ev.EV_READ | ev.EV_PERSIST,
+      (fd, what) => {
+        expect(what).to.equal(ev.EV_READ);
+        let n = 0;
+        for (let s; (s = accept(fd, null, null)) >= 0; n++) track(s);
+        ends.push(errno);
+        perCall.push(n);
+        if (perCall.reduce((a, b) => a + b) === 3) ev.event_free(e);
+      },
+      null,
+    )!;
+    ev.event_add(e, null);
+    expect(await ev.event_base_dispatch(base)).to.equal(1);
+    expect(perCall.every((n) => n >= 1)).to.equal(true);
+    expect(ends.every((x) => x === EAGAIN)).to.equal(true);
+  });
+
+  it("level-triggered: a callback that leaves bytes queued is called again", async () => {
+    const [c, s] = await tcpPair();
+    send(c, "abcdefghij", 10, 0);
+    await waitQueued(s, 10);
+    const reads: string[] = [];
+    const e = ev.event_new(
+      base,
+      s,
+      ev.EV_READ | ev.EV_PERSIST,
+      (fd, what) => {
+        expect(what).to.equal(ev.EV_READ);
+        const b = new Uint8Array(3);
+        const n = recv(fd, b, 3, 0);
+        reads.push(Buffer.from(b.subarray(0, n)).toString());
+        if (reads.join("").length === 10) ev.event_free(e);
+      },
+      null,
+    )!;
+    ev.event_add(e, null);
+    await ev.event_base_dispatch(base);
+    expect(reads).to.deep.equal(["abc", "def", "ghi", "j"]);
+  });
+
+  it("EV_ET: called once per arrival, with EV_ET in what, not again while bytes remain", async () => {
+    const [c, s] = await tcpPair();
+    send(c, "abcdefghij", 10, 0);
+    await waitQueued(s, 10);
+    const whats: number[] = [];
+    const e = ev.event_new(
+      base,
+      s,
+      ev.EV_READ | ev.EV_ET | ev.EV_PERSIST,
+      (fd, what) => {
+        whats.push(what);
+        recv(fd, new Uint8Array(1), 1, 0);
+        if (whats.length === 1) send(c, "k", 1, 0);
+        else ev.event_base_loopexit(base, { tv_sec: 0, tv_usec: 50000 });
+      },
+      null,
+    )!;
+    ev.event_add(e, null);
+    await ev.event_base_dispatch(base);
+    ev.event_free(e);
+    expect(whats).to.deep.equal([ev.EV_READ | ev.EV_ET, ev.EV_READ | ev.EV_ET]);
+  });
+
+  it("EOF: EV_READ, EV_READ|EV_CLOSED and EV_CLOSED watchers each get theirs, newest first, every pass", async () => {
+    const [c, s] = await tcpPair();
+    const trace: string[] = [];
+    const evs: ev.Event[] = [];
+    const watch = (name: string, what: number) => {
+      const e = ev.event_new(
+        base,
+        s,
+        what | ev.EV_PERSIST,
+        (_fd, got) => {
+          trace.push(`${name} 0x${got.toString(16)}`);
+          if (trace.length === 6) evs.forEach((x) => ev.event_free(x));
+        },
+        null,
+      )!;
+      evs.push(e);
+      ev.event_add(e, null);
+    };
+    watch("read", ev.EV_READ);
+    watch("read|closed", ev.EV_READ | ev.EV_CLOSED);
+    watch("closed", ev.EV_CLOSED);
+    expect(shutdown(c, SHUT_WR)).to.equal(0);
+    await ev.event_base_dispatch(base);
+    expect(trace).to.deep.equal([
+      "closed 0x80",
+      "read|closed 0x82",
+      "read 0x2",
+      "closed 0x80",
+      "read|closed 0x82",
+      "read 0x2",
+    ]);
+    expect(recv(s, new Uint8Array(4), 4, 0)).to.equal(0);
+  });
+
+  it("a socket is writable at once; once its send buffer is full, only after the peer reads", async () => {
+    const [c, s] = await tcpPair();
+    expect(await ready(c, ev.EV_WRITE)).to.equal(ev.EV_WRITE);
+    const sent: Buffer[] = [];
+    const total = await fillUp(
+      c,
+      new Uint8Array(65536).map((_, i) => i * 7),
+      sent,
+    );
+    // Nothing unbounded hides in Node: the sender holds at most its send buffer, the receiver its receive buffer.
+    expect(streamFor(c)!.unflushed).to.be.at.most(128 * 1024);
+    expect(streamFor(s)!.pending).to.be.below(64 * 1024 + 65536);
+    const trace: string[] = [];
+    const got: Buffer[] = [];
+    let n = 0;
+    const w = ev.event_new(
+      base,
+      c,
+      ev.EV_WRITE | ev.EV_PERSIST,
+      () => {
+        trace.push("writable");
+        ev.event_free(w);
+      },
+      null,
+    )!;
+    const r = ev.event_new(
+      base,
+      s,
+      ev.EV_READ | ev.EV_PERSIST,
+      (fd) => {
+        const b = new Uint8Array(4096);
+        const k = recv(fd, b, 4096, 0);
+        if (k > 0) {
+          if (trace.at(-1) !== "read") trace.push("read");
+          got.push(Buffer.from(b.subarray(0, k)));
+          n += k;
+        }
+        if (n === total) ev.event_free(r);
+      },
+      null,
+    )!;
+    ev.event_add(w, null);
+    ev.event_add(r, null);
+    await ev.event_base_dispatch(base);
+    expect(trace[0]).to.equal("read");
+    expect(trace).to.include("writable");
+    expect(Buffer.concat(got).equals(Buffer.concat(sent))).to.equal(true);
+  });
+
+  it("an unconnected socket is reported readable and writable (hung up), as epoll reports it", async () => {
+    const fd = track(socket(AF_INET, SOCK_STREAM, 0));
+    expect(await ready(fd, ev.EV_READ | ev.EV_WRITE)).to.equal(ev.EV_READ | ev.EV_WRITE);
+  });
+
+  it("a refused connect wakes its EV_READ and EV_WRITE events, newest first", async () => {
+    const l = listener();
+    const addr = { ...l.addr };
+    close(l.fd);
+    const c = track(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+    connect(c, addr, 16);
+    const trace: string[] = [];
+    const w = ev.event_new(base, c, ev.EV_WRITE, (_f, what) => trace.push(`w ${what}`), null)!;
+    const r = ev.event_new(base, c, ev.EV_READ, (_f, what) => trace.push(`r ${what}`), null)!;
+    ev.event_add(w, null);
+    ev.event_add(r, null);
+    await ev.event_base_dispatch(base);
+    expect(trace).to.deep.equal([`r ${ev.EV_READ}`, `w ${ev.EV_WRITE}`]);
+    expect(streamFor(c)!.connectError).to.equal(ECONNREFUSED);
+  });
+
+  it("closing a descriptor inside its callback: no callbacks in later passes, EBADF after, event_add refused with a warning", async () => {
+    const [c, s] = await tcpPair();
+    send(c, "x", 1, 0);
+    let closed = false;
+    let lateWrites = 0;
+    let warnings: string[] = [];
+    const w = ev.event_new(
+      base,
+      s,
+      ev.EV_WRITE | ev.EV_PERSIST,
+      () => closed && lateWrites++,
+      null,
+    )!;
+    const r = ev.event_new(
+      base,
+      s,
+      ev.EV_READ | ev.EV_PERSIST,
+      (fd) => {
+        expect(close(fd)).to.equal(0);
+        closed = true;
+        expect([recv(fd, new Uint8Array(1), 1, 0), errno]).to.deep.equal([-1, EBADF]);
+        const again = ev.event_new(base, fd, ev.EV_READ, () => undefined, null)!;
+        warnings = logs(() => expect(ev.event_add(again, null)).to.equal(-1));
+        ev.event_free(again);
+        ev.event_base_loopexit(base, { tv_sec: 0, tv_usec: 20000 });
+      },
+      null,
+    )!;
+    ev.event_add(w, null);
+    ev.event_add(r, null);
+    await ev.event_base_dispatch(base);
+    ev.event_free(w);
+    ev.event_free(r);
+    opened.splice(opened.indexOf(s), 1);
+    // An event already active in the pass of the close still runs (libevent does not cancel it); none after.
+    expect(lateWrites).to.be.at.most(1);
+    expect(warnings.join("\n")).to.contain(`${s}`);
+  });
+
+  it("a regular file cannot be watched: event_add is -1 with a warning naming the descriptor", () => {
+    const path = join(dir, "plain");
+    writeFileSync(path, "x");
+    const fd = track(openSync(path, "r"));
+    const e = ev.event_new(base, fd, ev.EV_READ, () => undefined, null)!;
+    let w = logs(() => expect(ev.event_add(e, null)).to.equal(-1));
+    expect(w.join("\n")).to.contain(`${fd}`);
+    // Once the descriptor layer has met the descriptor, the warning says why.
+    expect(read(fd, new Uint8Array(1), 1)).to.equal(1);
+    w = logs(() => expect(ev.event_add(e, null)).to.equal(-1));
+    expect(w[0]).to.match(new RegExp(`fd ${fd}: it is a regular file`));
+    ev.event_free(e);
+    expect(streamFor(fd)).to.equal(null);
+  });
+
+  it("a FIFO carries EV_READ: what is written to it is read back", async () => {
+    const path = join(dir, "fifo");
+    execFileSync("mkfifo", [path]);
+    const fd = track(openSync(path, fsc.O_RDWR));
+    expect(write(fd, "through a fifo", 14)).to.equal(14);
+    let got = "";
+    const e = ev.event_new(
+      base,
+      fd,
+      ev.EV_READ | ev.EV_PERSIST,
+      (f, what) => {
+        expect(what).to.equal(ev.EV_READ);
+        const b = new Uint8Array(64);
+        const n = read(f, b, 64);
+        got += Buffer.from(b.subarray(0, n)).toString();
+        if (got.length === 14) ev.event_free(e);
+      },
+      null,
+    )!;
+    ev.event_add(e, null);
+    await ev.event_base_dispatch(base);
+    expect(got).to.equal("through a fifo");
+    expect([read(fd, new Uint8Array(4), 4), errno]).to.deep.equal([-1, EAGAIN]);
+  });
+
+  describe("in a child process", () => {
+    const dist = join(projectRoot, "dist", "src");
+    const run = (code: string, input?: string) =>
+      spawnSync(process.execPath, ["--input-type=module", "-e", code], {
+        input,
+        encoding: "utf8",
+        timeout: 15000,
+      });
+
+    it("fd 0 (stdin, a pipe) carries EV_READ and read() takes its lines until EOF", () => {
+      const r = run(
+        `import * as ev from "${dist}/event2/event.js";
+         import { read, printf } from "${dist}/libc/index.js";
+         const base = ev.event_base_new();
+         const e = ev.event_new(base, 0, ev.EV_READ | ev.EV_PERSIST, (fd) => {
+           const b = new Uint8Array(100);
+           const n = read(fd, b, 100);
+           if (n <= 0) { printf("eof %d\\n", n); ev.event_free(e); }
+           else printf("got %d\\n", n);
+         }, null);
+         ev.event_add(e, null);
+         printf("dispatch %d\\n", await ev.event_base_dispatch(base));`,
+        "hello\n",
+      );
+      expect(r.stdout).to.equal("got 6\neof 0\ndispatch 1\n");
+    });
+
+    it("sockets the library holds never keep Node alive once no loop runs", () => {
+      const r = run(
+        `import * as ev from "${dist}/event2/event.js";
+         import * as L from "${dist}/libc/index.js";
+         import { evutil_socketpair } from "${dist}/event2/util_sockets.js";
+         const ls = L.socket(L.AF_INET, L.SOCK_STREAM, 0);
+         const sa = { sin_family: L.AF_INET, sin_port: 0, sin_addr: { s_addr: L.htonl(L.INADDR_LOOPBACK) } };
+         L.bind(ls, sa, 16); L.listen(ls, 4); L.getsockname(ls, sa, null);
+         const c = L.socket(L.AF_INET, L.SOCK_STREAM | L.SOCK_NONBLOCK, 0);
+         L.connect(c, sa, 16);
+         const pair = [];
+         evutil_socketpair(L.AF_UNIX, L.SOCK_STREAM, 0, pair);
+         L.send(pair[0], "unread", 6, 0);
+         const base = ev.event_base_new();
+         const e = ev.event_new(base, ls, ev.EV_READ, (fd) => { L.accept(fd, null, null); }, null);
+         ev.event_add(e, null);
+         L.printf("dispatch %d\\n", await ev.event_base_dispatch(base));`,
+      );
+      expect([r.status, r.stdout]).to.deep.equal([0, "dispatch 1\n"]);
+    });
+  });
+
+  it("bulk bytes both ways over TCP and an AF_UNIX socketpair arrive intact", async () => {
+    const pairs: [number, number][] = [await tcpPair()];
+    const sp: number[] = [];
+    expect(evutil_socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sp)).to.equal(0);
+    pairs.push([track(sp[0]), track(sp[1])]);
+    const SIZE = 3 << 20;
+    const data = Buffer.alloc(SIZE);
+    for (let i = 0; i < SIZE; i += 4) data.writeUInt32LE((i * 2654435761) >>> 0, i);
+    const digest = (b: Buffer) => createHash("sha1").update(b).digest("hex");
+    let live = 0;
+    const results: string[] = [];
+    const flow = (from: number, to: number) => {
+      let off = 0;
+      const got: Buffer[] = [];
+      let n = 0;
+      live++;
+      const w = ev.event_new(
+        base,
+        from,
+        ev.EV_WRITE | ev.EV_PERSIST,
+        (fd) => {
+          while (off < SIZE) {
+            const k = send(fd, data.subarray(off), SIZE - off, 0);
+            if (k < 0) return;
+            off += k;
+          }
+          ev.event_free(w);
+          shutdown(fd, SHUT_WR);
+        },
+        null,
+      )!;
+      const r = ev.event_new(
+        base,
+        to,
+        ev.EV_READ | ev.EV_PERSIST,
+        (fd) => {
+          const b = new Uint8Array(65536);
+          const k = recv(fd, b, b.length, 0);
+          if (k > 0) {
+            got.push(Buffer.from(b.subarray(0, k)));
+            n += k;
+          } else if (k === 0) {
+            ev.event_free(r);
+            results.push(`${n} ${digest(Buffer.concat(got))}`);
+            live--;
+          }
+        },
+        null,
+      )!;
+      ev.event_add(w, null);
+      ev.event_add(r, null);
+    };
+    for (const [a, b] of pairs) {
+      flow(a, b);
+      flow(b, a);
+    }
+    await ev.event_base_dispatch(base);
+    expect(live).to.equal(0);
+    expect(results).to.deep.equal(Array(4).fill(`${SIZE} ${digest(data)}`));
+  });
+
+  it("evbuffer_write and evbuffer_read move bytes through managed sockets", async () => {
+    const [c, s] = await tcpPair();
+    const out = buf.evbuffer_new();
+    buf.evbuffer_add(out, "first ");
+    buf.evbuffer_add(out, "second");
+    expect(buf.evbuffer_write(out, c)).to.equal(12);
+    expect(buf.evbuffer_get_length(out)).to.equal(0);
+    await waitQueued(s, 12);
+    const inp = buf.evbuffer_new();
+    expect(buf.evbuffer_read(inp, s, -1)).to.equal(12);
+    const b = new Uint8Array(12);
+    buf.evbuffer_remove(inp, b, 12);
+    expect(Buffer.from(b).toString()).to.equal("first second");
+    expect([buf.evbuffer_read(inp, s, -1), errno]).to.deep.equal([-1, EAGAIN]);
+    shutdown(c, SHUT_WR);
+    await ready(s, ev.EV_READ);
+    expect(buf.evbuffer_read(inp, s, -1)).to.equal(0);
+    buf.evbuffer_free(out);
+    buf.evbuffer_free(inp);
+  });
+
+  describe("engine: streams for the socket bufferevent", () => {
+    it("socketpairStreams: connected at once; read gives Buffers, -EAGAIN, then an empty Buffer at EOF", async () => {
+      const ends = socketpairStreams();
+      if (typeof ends === "number") throw new Error(`socketpair failed: ${ends}`);
+      const [a, b] = ends;
+      opened.push(a.fd, b.fd);
+      expect([a.connecting, b.connecting, a.connectError]).to.deep.equal([false, false, 0]);
+      expect(a.write(Buffer.from("ping"))).to.equal(4);
+      expect(b.write(Buffer.from("pong"))).to.equal(4);
+      expect(b.read(100)).to.equal(-EAGAIN);
+      await ready(b.fd, ev.EV_READ);
+      expect(b.pending).to.equal(4);
+      expect((b.read(2) as Buffer).toString()).to.equal("pi");
+      expect((b.read(100) as Buffer).toString()).to.equal("ng");
+      await ready(a.fd, ev.EV_READ);
+      expect((a.read(100) as Buffer).toString()).to.equal("pong");
+      expect(a.shutdown(SHUT_WR)).to.equal(0);
+      await ready(b.fd, ev.EV_READ);
+      expect((b.read(100) as Buffer).length).to.equal(0);
+      expect(streamFor(a.fd)).to.equal(a);
+    });
+
+    it("connectStream: connecting until EV_WRITE, then connectError 0; refused: connectError ECONNREFUSED", async () => {
+      const l = listener();
+      const s = connectStream(l.addr);
+      if (typeof s === "number") throw new Error(`connectStream failed: ${s}`);
+      opened.push(s.fd);
+      expect([s.connecting, s.write(Buffer.from("x"))]).to.deep.equal([true, -EAGAIN]);
+      await ready(s.fd, ev.EV_WRITE);
+      expect([s.connecting, s.connectError]).to.deep.equal([false, 0]);
+      expect(s.write(Buffer.from("x"))).to.equal(1);
+      close(l.fd);
+      const r = connectStream(l.addr);
+      if (typeof r === "number") throw new Error(`connectStream failed: ${r}`);
+      opened.push(r.fd);
+      await ready(r.fd, ev.EV_WRITE);
+      expect([r.connecting, r.connectError]).to.deep.equal([false, ECONNREFUSED]);
+      expect(connectStream({ sa_family: 99 })).to.equal(-97);
+    });
+
+    it("connectFd: connect(2) on a descriptor, -EINPROGRESS; -EBADF and -ENOTSOCK for what is no socket", async () => {
+      const l = listener();
+      const fd = track(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+      expect(connectFd(fd, l.addr, 16)).to.equal(-EINPROGRESS);
+      expect(streamFor(fd)!.connecting).to.equal(true);
+      await ready(fd, ev.EV_WRITE);
+      expect(streamFor(fd)!.connecting).to.equal(false);
+      expect(connectFd(123456, l.addr)).to.equal(-EBADF);
+      const path = join(dir, "not-a-socket");
+      writeFileSync(path, "");
+      expect(connectFd(track(openSync(path, "r")), l.addr)).to.equal(-88);
+    });
+
+    it("fdOf gives a net.Socket one stable descriptor, and streamFor its stream", async () => {
+      const l = listener();
+      const sock = new Socket();
+      sock.connect(ntohs(l.addr.sin_port), "127.0.0.1");
+      const fd = fdOf(sock);
+      opened.push(fd);
+      expect(fdOf(sock)).to.equal(fd);
+      const st = streamFor(fd)!;
+      expect(st.connecting).to.equal(false);
+      await ready(fd, ev.EV_WRITE);
+      expect(st.write(Buffer.from("hi"))).to.equal(2);
+      await ready(l.fd, ev.EV_READ);
+      const peer = track(accept(l.fd, null, null));
+      await ready(peer, ev.EV_READ);
+      const b = new Uint8Array(2);
+      expect(recv(peer, b, 2, 0)).to.equal(2);
+    });
+  });
+});
