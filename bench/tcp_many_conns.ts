@@ -38,7 +38,7 @@ import {
   evconnlistener_free,
   evconnlistener_get_fd,
   evconnlistener_new_bind,
-  type EvConnListener,
+  type evconnlistener,
 } from "../src/event2/listener.js";
 import {
   AF_INET,
@@ -83,7 +83,7 @@ function echo_eventcb(bev: BufferEvent, events: number, _ctx: unknown) {
   if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) bufferevent_free(bev);
 }
 
-function acceptcb(_listener: EvConnListener, fd: number, _sa: object, _socklen: number, _ctx: unknown) {
+function acceptcb(_listener: evconnlistener, fd: number, _sa: object, _socklen: number, _ctx: unknown) {
   const bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE)!;
   bufferevent_setcb(bev, echo_readcb, null, echo_eventcb, null);
   bufferevent_enable(bev, EV_READ | EV_WRITE);

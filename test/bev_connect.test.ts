@@ -168,7 +168,10 @@ async function bev_connect_main(printf: Trace["printf"]): Promise<number> {
   /* no descriptor and no address */
   bev = client("F", 0, 0);
   printf("connect(NULL)=%d\n", bufferevent_socket_connect(bev, null, 0));
-  printf("bad family=%d\n", bufferevent_socket_connect_hostname(bev, null, AF_UNIX, "127.0.0.1", 80));
+  printf(
+    "bad family=%d\n",
+    bufferevent_socket_connect_hostname(bev, null, AF_UNIX, "127.0.0.1", 80),
+  );
   printf("port 0=%d\n", bufferevent_socket_connect_hostname(bev, null, AF_INET, "127.0.0.1", 0));
   printf(
     "port 65536=%d\n",

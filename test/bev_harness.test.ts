@@ -3,7 +3,9 @@
 // prints through `printf` of a Trace (C's formatting, collected in memory).
 import { expect } from "chai";
 import { spawn } from "node:child_process";
+import { setLogCallback } from "../src/core/log.js";
 import { cformat } from "../src/core/printf.js";
+import { evthread_set_lock_callbacks, evthread_use_pthreads } from "../src/event2/thread.js";
 import { buildC, runC } from "./support/cc.js";
 
 export class Trace {
@@ -40,6 +42,22 @@ export function cTraceAsync(name: string, argv: string[] = [], timeoutMs = 20000
 /** Line-by-line comparison, so a failure shows the first lines that differ. */
 export function expectSameTrace(ts: string, c: string): void {
   expect(ts.split("\n")).to.deep.equal(c.split("\n"));
+}
+
+/**
+ * Runs `fn` with lock callbacks installed (what BEV_OPT_THREADSAFE needs),
+ * then removes them again so later tests see a fresh process.
+ */
+export async function withThreads<T>(fn: () => T | Promise<T>): Promise<T> {
+  evthread_use_pthreads();
+  try {
+    return await fn();
+  } finally {
+    // libevent warns that disabling locks late "will probably not work"; a test may.
+    setLogCallback(() => {});
+    evthread_set_lock_callbacks(null);
+    setLogCallback(null);
+  }
 }
 
 describe("bufferevent trace harness", () => {

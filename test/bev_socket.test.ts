@@ -2,7 +2,13 @@
 // Socket bufferevents over a socketpair: the port of test/c/bev_socket.c,
 // compared with libevent's own trace.
 import * as ev from "../src/event2/event.js";
-import { EV_READ, EV_TIMEOUT, EV_WRITE, EVLOOP_NONBLOCK, EVLOOP_ONCE } from "../src/event2/event.js";
+import {
+  EV_READ,
+  EV_TIMEOUT,
+  EV_WRITE,
+  EVLOOP_NONBLOCK,
+  EVLOOP_ONCE,
+} from "../src/event2/event.js";
 import { evbuffer_add, evbuffer_drain, evbuffer_get_length } from "../src/event2/buffer.js";
 import {
   BEV_EVENT_ERROR,

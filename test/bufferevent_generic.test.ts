@@ -52,7 +52,7 @@ import {
   bufferevent_write_buffer,
   type BufferEvent,
 } from "../src/event2/bufferevent.js";
-import { evthread_set_lock_callbacks, evthread_use_pthreads } from "../src/event2/thread.js";
+import { withThreads } from "./bev_harness.test.js";
 import { EVBUFFER_INPUT, EVBUFFER_OUTPUT, bufferevent_new } from "../compat/bufferevent_compat.js";
 import { event_init } from "../compat/event_compat.js";
 import { setCurrentBase } from "../src/core/current_base.js";
@@ -283,10 +283,9 @@ describe("bufferevent generic calls", () => {
     expect(() => be.bufferevent_free(bev)).to.throw(TypeError, /bufferevent_free.*already freed/);
   });
 
-  it("BEV_OPT_THREADSAFE works once threading is on (evthread_use_pthreads)", () => {
+  it("BEV_OPT_THREADSAFE works once threading is on (evthread_use_pthreads)", async () => {
     expect(bufferevent_socket_new(base, -1, BEV_OPT_THREADSAFE)).to.equal(null);
-    evthread_use_pthreads();
-    try {
+    await withThreads(() => {
       const bev = bufferevent_socket_new(base, -1, BEV_OPT_THREADSAFE)!;
       expect(bev).to.not.equal(null);
       const p: BufferEvent[] = [];
@@ -299,9 +298,7 @@ describe("bufferevent generic calls", () => {
       bufferevent_free(p[1]);
       bufferevent_free(p[0]);
       bufferevent_free(bev);
-    } finally {
-      evthread_set_lock_callbacks(null);
-    }
+    });
   });
 
   it("a NULL base means the current base of event_init (bufferevent_new, pair_new)", () => {

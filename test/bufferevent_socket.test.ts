@@ -34,12 +34,15 @@ import {
 } from "../src/event2/bufferevent.js";
 import { managed } from "../src/core/descriptor.js";
 import type { DnsBase } from "../src/core/dns_base.js";
-import { evdns_base_free, evdns_base_nameserver_ip_add, evdns_base_new } from "../src/event2/dns.js";
+import {
+  evdns_base_free,
+  evdns_base_nameserver_ip_add,
+  evdns_base_new,
+} from "../src/event2/dns.js";
 import { htons } from "../src/core/sockaddr.js";
 import { ECONNREFUSED, ECONNRESET, EPIPE, errno } from "../src/libc/errno.js";
 
 const AF_INET = 2;
-const AF_INET6 = 10;
 const AF_UNSPEC = 0;
 const EVUTIL_EAI_NONAME = -2;
 
@@ -472,7 +475,11 @@ async function dnsServer(): Promise<{ port: number; close(): void }> {
     head.writeUInt16BE(1, 4);
     head.writeUInt16BE(answer ? 1 : 0, 6);
     const rr = Buffer.from([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 1]);
-    sock.send(Buffer.concat(answer ? [head, question, rr] : [head, question]), rinfo.port, rinfo.address);
+    sock.send(
+      Buffer.concat(answer ? [head, question, rr] : [head, question]),
+      rinfo.port,
+      rinfo.address,
+    );
   });
   await new Promise<void>((r) => sock.bind(0, "127.0.0.1", r));
   return { port: sock.address().port, close: () => sock.close() };
@@ -532,7 +539,13 @@ describe("bufferevent_socket_connect_hostname", function () {
       // As in C, the eventcb ends the loop: the write event (fd -1) stays pending.
       const log = record(bev, { stopOn: BEV_EVENT_ERROR });
       expect(
-        bufferevent_socket_connect_hostname(bev, withDns ? dns : null, AF_UNSPEC, "nonesuch.invalid", 80),
+        bufferevent_socket_connect_hostname(
+          bev,
+          withDns ? dns : null,
+          AF_UNSPEC,
+          "nonesuch.invalid",
+          80,
+        ),
       ).to.equal(0);
       expect(log.events).to.deep.equal([]);
       expect(await ev.event_base_dispatch(base)).to.equal(0);

@@ -300,12 +300,18 @@ describe("event2/dns.h", function () {
       expect(gai("localhost", "http", null).req).to.not.equal(null);
     });
 
-    it("a NULL evdns base fails at once with EVUTIL_EAI_FAIL", () => {
+    it("a NULL evdns base fails at once with EVUTIL_EAI_FAIL, and warns", () => {
       const calls: number[] = [];
+      const warnings: string[] = [];
+      d.evdns_set_log_fn((is_warn, msg) => warnings.push(`${is_warn} ${msg}`));
       expect(
         d.evdns_getaddrinfo(null, "a.test", null, null, (err) => calls.push(err), null),
       ).to.equal(null);
+      d.evdns_set_log_fn(null);
       expect(calls).to.deep.equal([u.EVUTIL_EAI_FAIL]);
+      expect(warnings).to.deep.equal([
+        "1 Call to getaddrinfo_async with no evdns_base configured.",
+      ]);
     });
   });
 

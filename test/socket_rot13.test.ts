@@ -51,6 +51,8 @@ function session(port: number, chunks: (string | Buffer)[], expect: number): Pro
     });
     sock.on("end", () => resolve(Buffer.concat(got)));
     sock.on("error", reject);
+    // A server that stops answering fails the test instead of holding the process open.
+    sock.setTimeout(10000, () => sock.destroy(new Error("no answer within 10 s")));
     sock.on("connect", async () => {
       for (const c of chunks) {
         sock.write(c);

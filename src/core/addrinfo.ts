@@ -127,7 +127,7 @@ export function libeventEntries(
 }
 
 /** evutil_getaddrinfo_infer_protocols: fills in the protocol from the socket type and back. */
-export function inferProtocols(h: Hints): void {
+function inferProtocols(h: Hints): void {
   if (!h.ai_protocol && h.ai_socktype) {
     if (h.ai_socktype === SOCK_DGRAM) h.ai_protocol = IPPROTO_UDP;
     else if (h.ai_socktype === SOCK_STREAM) h.ai_protocol = IPPROTO_TCP;

@@ -17,6 +17,7 @@ import {
   latin1,
   EVUTIL_AI_ADDRCONFIG,
   EVUTIL_AI_CANONNAME,
+  EVUTIL_AI_LIBEVENT_ALLOCATED,
   EVUTIL_AI_NUMERICHOST,
   EVUTIL_AI_NUMERICSERV,
   EVUTIL_AI_PASSIVE,
@@ -107,7 +108,8 @@ export function glibcPrepare(
   const node = star(nodeIn) ? null : nodeIn;
   const serv = star(servIn) ? null : servIn;
   if (node === null && serv === null) return fail(EVUTIL_EAI_NONAME);
-  const hints = { ...hintsIn };
+  // libevent clears its own flag (EVUTIL_AI_LIBEVENT_ALLOCATED) before calling the libc.
+  const hints = { ...hintsIn, ai_flags: hintsIn.ai_flags & ~EVUTIL_AI_LIBEVENT_ALLOCATED };
   if (hints.ai_flags & ~KNOWN_FLAGS) return fail(EVUTIL_EAI_BADFLAGS);
   if (hints.ai_flags & EVUTIL_AI_CANONNAME && node === null) return fail(EVUTIL_EAI_BADFLAGS);
   if (hints.ai_flags & EVUTIL_AI_ADDRCONFIG) {

@@ -260,7 +260,7 @@ export class SocketBufferEvent extends BufferEvent {
       if (!c.off) continue;
       const want = Math.min(c.off, atmost - total);
       const owned = want === c.off && ownMemory(c);
-      const n = stream.write(c.view(0, want), owned);
+      const n = stream.write(c.dataSlice(0, want), owned);
       if (n < 0) {
         if (total === 0) return n;
         break;
@@ -305,20 +305,20 @@ export class SocketBufferEvent extends BufferEvent {
   }
 
   /** bufferevent_socket_connect: 0, or -1 on an immediate failure. sa null = already connecting. */
-  connect(sa: SockaddrObj | null): number {
+  connect(sa: SockaddrObj | null, socklen?: number): number {
     this.incref();
-    const result = this.startConnect(sa);
+    const result = this.startConnect(sa, socklen);
     this.decref();
     return result;
   }
 
-  private startConnect(sa: SockaddrObj | null): number {
+  private startConnect(sa: SockaddrObj | null, socklen?: number): number {
     let fd = this.getFd();
     let r: number;
-    if (fd >= 0) r = sa ? transport.startConnect(fd, sa) : 0;
+    if (fd >= 0) r = sa ? transport.startConnect(fd, sa, socklen) : 0;
     else {
       // Without a descriptor, the bufferevent makes (and owns) one.
-      const made = sa ? transport.connectNew(sa) : -1;
+      const made = sa ? transport.connectNew(sa, socklen) : -1;
       if (made === -1) return -1;
       fd = made.fd;
       r = made.r;

@@ -23,8 +23,8 @@ function started(r: number): ConnectStart | -1 {
 }
 
 /** connect(2) on descriptor fd. */
-export function startConnect(fd: number, sa: SockaddrObj): ConnectStart | -1 {
-  return started(connectFd(fd, sa));
+export function startConnect(fd: number, sa: SockaddrObj, socklen?: number): ConnectStart | -1 {
+  return started(connectFd(fd, sa, socklen));
 }
 
 /**
@@ -33,10 +33,10 @@ export function startConnect(fd: number, sa: SockaddrObj): ConnectStart | -1 {
  * bufferevent_getfd reports the real OS descriptor. Returns it with the
  * connect's start, or -1 (errno set, nothing left open).
  */
-export function connectNew(sa: SockaddrObj): { fd: number; r: ConnectStart } | -1 {
+export function connectNew(sa: SockaddrObj, socklen?: number): { fd: number; r: ConnectStart } | -1 {
   const d = new SocketDescriptor(familyOf(sa));
   d.nonblock = true;
-  const a = readSockaddr(sa);
+  const a = readSockaddr(sa, socklen);
   const r = started(typeof a === "number" ? a : d.connect(a));
   if (r < 0) {
     d.close();

@@ -133,7 +133,7 @@ export abstract class Descriptor implements IoSource {
   unwatch(ev: Event): void {
     const i = this.watchers.indexOf(ev);
     if (i >= 0) this.watchers.splice(i, 1);
-    if (Object.hasOwn(ev, "run")) delete (ev as { run?: unknown }).run;
+    if (ev.run === runThenRecheck) delete (ev as { run?: unknown }).run;
   }
 
   /** Activates `ev` if it is idle, still watching, and this descriptor is ready for it. */

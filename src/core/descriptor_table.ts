@@ -8,6 +8,7 @@ import { Descriptor, install, managed } from "./descriptor.js";
 import { OsDescriptor } from "./descriptor_os.js";
 import { SocketDescriptor } from "./net_socket.js";
 import type { StreamDescriptor } from "./stream.js";
+import { setFdResolver } from "./io_source.js";
 
 /**
  * The descriptor numbered `fd`: managed, or a real open descriptor entered
@@ -70,3 +71,5 @@ for (const fd of [0, 1, 2]) {
     // not open
   }
 }
+
+setFdResolver(descriptorOf);

@@ -53,7 +53,7 @@ export function getaddrinfoAsync(
     );
     return req && { cancel: () => req.cancel() };
   }
-  const p = glibcPrepare(nodeBytes, servBytes, { ...hints, ai_flags: hints.ai_flags & 0x7fffffff });
+  const p = glibcPrepare(nodeBytes, servBytes, hints);
   if (!("finish" in p)) {
     cb(p.err, p.res);
     return null;

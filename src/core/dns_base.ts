@@ -61,6 +61,8 @@ export interface Queued {
   launch(server: IpAddr[]): void;
   /** Stops the query in flight; the request waits again. */
   suspend(): void;
+  /** The base is being freed: report DNS_ERR_SHUTDOWN (when failing requests) or nothing. */
+  shutdown(fail: boolean): void;
 }
 
 export interface HostEntry {
@@ -85,9 +87,6 @@ export class DnsBase {
   maxInflight = 64;
   allowSkewUs = 3_000_000;
   bindTo: IpAddr | null = null;
-  /** Accepted as libevent does; c-ares does not randomize the case of queries. */
-  randomizeCase = 1;
-  disableWhenInactive = false;
   readonly waiting: Queued[] = [];
   readonly inflight = new Set<Queued>();
 
@@ -140,6 +139,15 @@ export class DnsBase {
     }
   }
 
+  /** evdns_base_free: every request ends (nothing is sent any more), and so does the configuration. */
+  free(failRequests: boolean): void {
+    this.servers = [];
+    for (const q of [...this.waiting, ...this.inflight]) q.shutdown(failRequests);
+    this.hosts = [];
+    this.search = null;
+    this.freed = true;
+  }
+
   private launch(q: Queued): void {
     // nameserver_pick: the head serves this request and the ring turns.
     const order = [...this.servers];
@@ -150,12 +158,12 @@ export class DnsBase {
 }
 
 /** evutil_sockaddr_cmp(a, b, 1) == 0: family, address and port. */
-export function sameAddr(a: IpAddr, b: IpAddr): boolean {
+function sameAddr(a: IpAddr, b: IpAddr): boolean {
   return a.family === b.family && a.port === b.port && a.addr.every((v, i) => v === b.addr[i]);
 }
 
 /** evutil_format_sockaddr_port_: "1.2.3.4:53" or "[::1]:53". */
-export function formatIp(ip: IpAddr): string {
+function formatIp(ip: IpAddr): string {
   return ip.family === AF_INET
     ? `${formatIPv4(ip.addr)}:${ip.port}`
     : `[${formatIPv6(ip.addr)}]:${ip.port}`;

@@ -117,9 +117,8 @@ export function setOption(dns: DnsBase, option: string, val: string, flags: numb
     if (n === -1) return -1;
     if (misc) dns.attempts = Math.min(n, 255);
   } else if (matches(option, "randomize-case:")) {
-    const n = strtoint(val);
-    if (n === -1) return -1;
-    if (misc) dns.randomizeCase = n;
+    // Validated only: c-ares does not randomize the case of the names it asks.
+    if (strtoint(val) === -1) return -1;
   } else if (matches(option, "bind-to:")) {
     if (!(flags & DNS_OPTION_NAMESERVERS)) return 0;
     const ip = parseSockaddrPort(bytes(val));

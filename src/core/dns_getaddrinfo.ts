@@ -26,7 +26,8 @@ import {
 } from "./addrinfo.js";
 import { glibcGetaddrinfo } from "./addrinfo_glibc.js";
 import { AF_INET, AF_INET6, AF_UNSPEC } from "./evutil_sockaddr.js";
-import { htons } from "./sockaddr.js";
+import { bytesOfSAddr, htons } from "./sockaddr.js";
+import { parseIPv4, parseIPv6 } from "./sockaddr_text.js";
 import {
   DNS_ERR_CANCEL,
   DNS_ERR_NONE,
@@ -50,13 +51,7 @@ function fromHosts(
   if (found.length === 0) return undefined;
   const f = hints.ai_family;
   const list = found
-    .filter(
-      (h) =>
-        !(
-          (h.addr.family === AF_INET && f === AF_INET6) ||
-          (h.addr.family === AF_INET6 && f === AF_INET)
-        ),
-    )
+    .filter((h) => f === AF_UNSPEC || h.addr.family === f)
     .flatMap((h) => {
       // libevent sets the port on the first entry of each address only (its UDP twin keeps 0).
       const pair = libeventEntries(h.addr.family, h.addr.addr, 0, h.addr.scope, hints);
@@ -78,34 +73,31 @@ function adjustForAddrconfig(h: Hints): void {
   else if (!interfaces.v4 && interfaces.v6) h.ai_family = AF_INET6;
 }
 
-/** evutil_check_interfaces: a non-local address of each family (not loopback, link-local, multicast, ULA). */
+/** evutil_v4addr_is_local_: 0.0.0.0, loopback, link-local or multicast. */
+const localV4 = (b: Uint8Array) =>
+  b.every((x) => x === 0) ||
+  b[0] === 127 ||
+  (b[0] === 169 && b[1] === 254) ||
+  (b[0] & 0xf0) === 0xe0;
+
+/** evutil_v6addr_is_local_: the first 8 bytes zero, ULA, link- or site-local, multicast. */
+const localV6 = (b: Uint8Array) =>
+  b.subarray(0, 8).every((x) => x === 0) ||
+  (b[0] & 0xfe) === 0xfc ||
+  (b[0] === 0xfe && ((b[1] & 0xc0) === 0x80 || (b[1] & 0xc0) === 0xc0)) ||
+  b[0] === 0xff;
+
+/** evutil_check_interfaces: does some interface have a non-local address of each family? */
 function checkInterfaces(): { v4: boolean; v6: boolean } {
   let v4 = false;
   let v6 = false;
   for (const list of Object.values(networkInterfaces()))
     for (const a of list ?? []) {
-      if (a.family === "IPv4") {
-        const [b0, b1] = a.address.split(".").map(Number);
-        if (!(
-          a.address === "0.0.0.0" ||
-          b0 === 127 ||
-          (b0 === 169 && b1 === 254) ||
-          (b0 & 0xf0) === 0xe0
-        ))
-          v4 = true;
-      } else {
-        const h = a.address.toLowerCase();
-        const first = parseInt(h.split(":")[0] || "0", 16);
-        const zeroTop = /^(0*:){4}|^::/.test(h);
-        if (!(
-          zeroTop ||
-          (first & 0xfe00) === 0xfc00 ||
-          (first & 0xffc0) === 0xfe80 ||
-          (first & 0xffc0) === 0xfec0 ||
-          (first & 0xff00) === 0xff00
-        ))
-          v6 = true;
-      }
+      const b =
+        a.family === "IPv4" ? parseIPv4(a.address) : parseIPv6(a.address.replace(/%.*$/, ""));
+      if (!b) continue;
+      if (a.family === "IPv4" && !localV4(b)) v4 = true;
+      if (a.family === "IPv6" && !localV6(b)) v6 = true;
     }
   return { v4, v6 };
 }
@@ -167,22 +159,16 @@ export class GaiRequest {
     this.v6?.cancel();
   }
 
-  private other(r: DnsRequest): DnsRequest | null {
-    return r === this.v4 ? this.v6 : this.v4;
-  }
-
   private gotResolve(r: DnsRequest, result: number, count: number, addrs: unknown): void {
     const isV4 = r === this.v4;
-    const other = this.other(r);
-    const otherPending = other !== null && !other.done;
     if (isV4) this.v4 = null;
     else this.v6 = null;
-    if (!otherPending) this.finished = true;
+    const stillWaiting = (isV4 ? this.v6 : this.v4) !== null;
+    if (!stillWaiting) this.finished = true;
     // An internal cancel (the skew timer) after the user was already answered.
     if ((result === DNS_ERR_CANCEL && !this.userCanceled) || this.answered) return;
 
     const err = result === DNS_ERR_NONE ? (count === 0 ? GLIBC_EAI_NODATA : 0) : evdnsToEai(result);
-    const stillWaiting = isV4 ? this.v6 !== null : this.v4 !== null;
     if (err) {
       if (stillWaiting) {
         if (result !== DNS_ERR_SHUTDOWN) this.armSkew();
@@ -199,7 +185,13 @@ export class GaiRequest {
     }
     const family = isV4 ? AF_INET : AF_INET6;
     const list = (addrs as (number | Uint8Array)[]).flatMap((a) =>
-      libeventEntries(family, typeof a === "number" ? bytesOf(a) : a, this.port, 0, this.hints),
+      libeventEntries(
+        family,
+        typeof a === "number" ? bytesOfSAddr(a) : a,
+        this.port,
+        0,
+        this.hints,
+      ),
     );
     if (stillWaiting) {
       this.armSkew();
@@ -222,6 +214,8 @@ export class GaiRequest {
 
   /** The other family took too long: report what arrived, and cancel the straggler. */
   private skewExpired(): void {
+    // A base freed without failing its requests answers nothing more (in C this is a use after free).
+    if (this.dns.freed) return;
     this.v4?.cancel();
     this.v6?.cancel();
     if (this.pendingResult) this.reply(0, this.takePending());
@@ -234,9 +228,6 @@ export class GaiRequest {
     this.cb(err, res, this.arg);
   }
 }
-
-const bytesOf = (s_addr: number) =>
-  Uint8Array.of(s_addr & 0xff, (s_addr >>> 8) & 0xff, (s_addr >>> 16) & 0xff, s_addr >>> 24);
 
 /**
  * evdns_getaddrinfo. Returns the request, or null when `cb` has already run
@@ -252,7 +243,7 @@ export function evdnsGetaddrinfo(
   arg: any,
 ): GaiRequest | null {
   if (hintsIn && hintsIn.ai_flags & EVUTIL_AI_NUMERICHOST) {
-    const r = glibcGetaddrinfo(node, serv, { ...hintsIn, ai_flags: hintsIn.ai_flags & 0x7fffffff });
+    const r = glibcGetaddrinfo(node, serv, hintsIn);
     cb(r.err, r.res, arg);
     return null;
   }

@@ -8,7 +8,7 @@ import { Resolver } from "node:dns";
 import { Deferred } from "./callback.js";
 import type { EventBase } from "./event_base.js";
 import { sAddrOf } from "./sockaddr.js";
-import { formatIPv4, formatIPv6, parseIPv6 } from "./sockaddr_text.js";
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "./sockaddr_text.js";
 import { AF_INET, type IpAddr } from "./evutil_sockaddr.js";
 import {
   DNS_ERR_CANCEL,
@@ -81,7 +81,7 @@ export function validName(name: string): boolean {
 }
 
 /** The names a lookup tries, in order (search_request_new / search_try_next). */
-export function searchNames(dns: DnsBase, name: string, flags: number): string[] {
+function searchNames(dns: DnsBase, name: string, flags: number): string[] {
   const s = dns.search;
   if (flags & DNS_QUERY_NO_SEARCH || !s || s.domains.length === 0) return [name];
   if (name === "") return [name];
@@ -146,28 +146,20 @@ export class DnsRequest implements Queued {
     const answer = (err: NodeJS.ErrnoException | null, result: DnsAddresses, ttl: number) => {
       if (attempt === this.attempt && this.flying) this.answered(err, result, ttl);
     };
+    type Rec = { address: string; ttl: number };
+    const take = <T>(e: unknown, recs: Rec[], conv: (a: string) => T) =>
+      answer(
+        e as NodeJS.ErrnoException | null,
+        e ? null : (recs.slice(0, MAX_ADDRS).map((a) => conv(a.address)) as DnsAddresses),
+        minTtl(recs),
+      );
+    const bytes = (a: Uint8Array | null) => a ?? new Uint8Array(16);
     if (this.type === DNS_IPv4_A)
       r.resolve4(name, { ttl: true }, (e, recs) =>
-        answer(
-          e,
-          e
-            ? null
-            : recs
-                .slice(0, MAX_ADDRS)
-                .map((a) => sAddrOf(Buffer.from(a.address.split(".").map(Number)))),
-          minTtl(recs),
-        ),
+        take(e, recs, (a) => sAddrOf(bytes(parseIPv4(a)))),
       );
     else if (this.type === DNS_IPv6_AAAA)
-      r.resolve6(name, { ttl: true }, (e, recs) =>
-        answer(
-          e,
-          e
-            ? null
-            : recs.slice(0, MAX_ADDRS).map((a) => parseIPv6(a.address) ?? new Uint8Array(16)),
-          minTtl(recs),
-        ),
-      );
+      r.resolve6(name, { ttl: true }, (e, recs) => take(e, recs, (a) => bytes(parseIPv6(a))));
     else r.resolvePtr(name, (e, names) => answer(e, e ? null : names.slice(0, 1), 0));
   }
 

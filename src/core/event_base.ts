@@ -25,6 +25,8 @@ import {
   EV_WRITE,
 } from "./flags.js";
 import { lookupFd } from "./io_source.js";
+// The backend behind descriptor events: loading it registers fds 0-2 and the fd resolver.
+import "./descriptor_table.js";
 import { warn } from "./log.js";
 import { NSIG, signalSource, signalWatchers } from "./signals.js";
 import { monoToWallUs, monotonicUs, sleepVirtual, virtualClockOn } from "./time.js";
@@ -256,11 +258,12 @@ export class EventBase {
     if (ev.events & EV_SIGNAL) return signalSource.watch(ev);
     if (ev.fd < 0) return true;
     const src = ev.io ?? lookupFd(ev.fd);
-    if (src && src.watch(ev)) {
+    // A source that refuses says why itself.
+    if (!src) warn(`event_add: descriptor ${ev.fd} is not one this library can watch`);
+    else if (src.watch(ev)) {
       ev.io = src;
       return true;
     }
-    warn(`event_add: descriptor ${ev.fd} is not one this library can watch`);
     return false;
   }
 

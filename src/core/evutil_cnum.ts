@@ -92,7 +92,7 @@ function digitIn(c: number | undefined, base: number): number {
  * least one decimal digit, converted by strtoul and stored in an unsigned
  * int. Returns null on a matching failure.
  */
-export function scanUnsigned(s: Uint8Array, i: number): { value: number; end: number } | null {
+function scanUnsigned(s: Uint8Array, i: number): { value: number; end: number } | null {
   let j = i;
   while (isSpace(s[j])) j++;
   if (s[j] === 45 || s[j] === 43) j++;

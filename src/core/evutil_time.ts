@@ -109,8 +109,8 @@ export interface Tm {
   tm_wday: number;
 }
 
-export const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-export const MONTHS = [
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = [
   "Jan",
   "Feb",
   "Mar",

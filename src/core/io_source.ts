@@ -23,6 +23,14 @@ export function unregisterFd(fd: number, src?: IoSource): void {
   if (!src || byFd.get(fd) === src) byFd.delete(fd);
 }
 
+// The descriptor layer answers for descriptors nobody registered yet (a real
+// fd inherited or opened outside the library), adopting them on first sight.
+let resolver: ((fd: number) => IoSource | null) | null = null;
+
+export function setFdResolver(r: (fd: number) => IoSource | null): void {
+  resolver = r;
+}
+
 export function lookupFd(fd: number): IoSource | undefined {
-  return byFd.get(fd);
+  return byFd.get(fd) ?? resolver?.(fd) ?? undefined;
 }

@@ -9,7 +9,6 @@ import { Event } from "./event.js";
 import type { EventBase } from "./event_base.js";
 import { EV_PERSIST, EV_READ } from "./flags.js";
 import { warn } from "./log.js";
-import { fdOf } from "./descriptor_table.js";
 import {
   AF_UNSPEC,
   FD_CLOEXEC,
@@ -90,7 +89,7 @@ export class Listener {
     fd: number,
   ): Listener | null {
     if (backlog !== 0 && listen(fd, backlog > 0 ? backlog : 128) < 0) return null;
-    return new Listener(base, cb, arg, flags, fdOf(fd));
+    return new Listener(base, cb, arg, flags, fd);
   }
 
   /** evconnlistener_new_bind: a new non-blocking socket with the options, bound to `sa`. */

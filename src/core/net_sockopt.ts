@@ -121,8 +121,9 @@ export class SockOpts implements Bounds {
       }
       return -ENOPROTOOPT;
     }
+    // AF_UNIX has no options beyond SOL_SOCKET's.
+    if (this.domain === AF_UNIX) return -EOPNOTSUPP;
     if (level === IPPROTO_TCP) {
-      if (this.domain === AF_UNIX) return -EOPNOTSUPP;
       if (name === TCP_NODELAY) {
         this.nodelay = on;
         if (h && isTcp(h)) h.setNoDelay(on === 1);
@@ -161,8 +162,8 @@ export class SockOpts implements Bounds {
       }
       return -ENOPROTOOPT;
     }
+    if (this.domain === AF_UNIX) return -EOPNOTSUPP;
     if (level === IPPROTO_TCP) {
-      if (this.domain === AF_UNIX) return -EOPNOTSUPP;
       if (name === TCP_NODELAY) return this.nodelay;
       if (name === TCP_DEFER_ACCEPT) return this.deferAccept;
       return -ENOPROTOOPT;

@@ -141,8 +141,8 @@ export function bufferevent_socket_connect(
   const fn = "bufferevent_socket_connect";
   const b = bev(fn, bev_, "bev");
   const addr = sockaddr(fn, sa, "sa");
-  if (socklen !== undefined) args.int(fn, "socklen", socklen);
-  return b instanceof SocketBufferEvent ? b.connect(addr) : -1;
+  const len = socklen === undefined ? undefined : args.int(fn, "socklen", socklen);
+  return b instanceof SocketBufferEvent ? b.connect(addr, len) : -1;
 }
 
 export function bufferevent_socket_connect_hostname(

@@ -142,7 +142,6 @@ export function evdns_base_new(event_base: EventBase | null, flags: number): Dns
       return null;
     }
   }
-  dns.disableWhenInactive = (f & EVDNS_BASE_DISABLE_WHEN_INACTIVE) !== 0;
   return dns;
 }
 
@@ -150,12 +149,7 @@ export function evdns_base_new(event_base: EventBase | null, flags: number): Dns
 export function evdns_base_free(base: DnsBase, fail_requests: number | boolean): void {
   const fn = "evdns_base_free";
   const dns = dnsArg(fn, base);
-  const fail = args.int(fn, "fail_requests", fail_requests) !== 0;
-  for (const q of [...dns.waiting, ...dns.inflight]) (q as DnsRequest).shutdown(fail);
-  dns.servers = [];
-  dns.hosts = [];
-  dns.search = null;
-  dns.freed = true;
+  dns.free(args.int(fn, "fail_requests", fail_requests) !== 0);
 }
 
 // ---- nameservers ----

@@ -5,7 +5,6 @@
 // bindings, re-exported.
 import { randomFillSync } from "node:crypto";
 import * as args from "../args.js";
-import { cformat } from "../core/printf.js";
 import { cbytes } from "../libc/cstring.js";
 import { strtol } from "../libc/strtol.js";
 import * as check from "./checks.js";
@@ -21,7 +20,8 @@ import {
   type TimerOp,
   type Tm,
 } from "../core/evutil_time.js";
-import { ntop4, ntop6, parseSockaddrPort, pton4, pton6, splitScope } from "../core/evutil_inet.js";
+import { parseSockaddrPort, pton4, pton6, splitScope } from "../core/evutil_inet.js";
+import { asciiCaseCmp, ntopInto, vsnprintfInto } from "../core/evutil_format.js";
 import {
   AF_INET,
   AF_INET6,
@@ -231,25 +231,6 @@ function outBuf(
   return [buf, size];
 }
 
-/**
- * evutil_vsnprintf: vsnprintf into buf, then a NUL in its last byte, as
- * libevent stores one; 0 for a zero size, -1 for a bad format.
- */
-function formatInto(
-  buf: Uint8Array,
-  size: number,
-  fmt: string | Uint8Array,
-  ap: readonly unknown[],
-): number {
-  if (size === 0) return 0;
-  const out = cformat(fmt, ap);
-  const len = out === null ? 0 : Math.min(out.length, size - 1);
-  if (out !== null) buf.set(out.subarray(0, len));
-  buf[len] = 0;
-  buf[size - 1] = 0;
-  return out === null ? -1 : out.length;
-}
-
 function fmtArg(fn: string, v: unknown): string | Uint8Array {
   if (typeof v === "string" || v instanceof Uint8Array) return v;
   throw args.typeError(fn, "format", `must be a string or Uint8Array, got ${args.describe(v)}`);
@@ -264,7 +245,7 @@ export function evutil_snprintf(
 ): number {
   const fn = "evutil_snprintf";
   const [b, n] = outBuf(fn, buf, buflen, "buf", "buflen");
-  return formatInto(b, n, fmtArg(fn, format), rest);
+  return vsnprintfInto(b, n, fmtArg(fn, format), rest);
 }
 
 /** `va_list ap` is an array of the arguments. */
@@ -278,7 +259,7 @@ export function evutil_vsnprintf(
   const [b, n] = outBuf(fn, buf, buflen, "buf", "buflen");
   if (!Array.isArray(ap))
     throw args.typeError(fn, "ap", `must be an array of arguments, got ${args.describe(ap)}`);
-  return formatInto(b, n, fmtArg(fn, format), ap);
+  return vsnprintfInto(b, n, fmtArg(fn, format), ap);
 }
 
 /**
@@ -300,7 +281,7 @@ export function evutil_strtoll(
 /** ASCII-only case folding; bytes compare as C's signed char, as libevent does. Returns -1, 0 or 1. */
 export function evutil_ascii_strcasecmp(s1: string | Uint8Array, s2: string | Uint8Array): number {
   const fn = "evutil_ascii_strcasecmp";
-  return caseCmp(cbytes(fn, "s1", s1), cbytes(fn, "s2", s2), Infinity);
+  return asciiCaseCmp(cbytes(fn, "s1", s1), cbytes(fn, "s2", s2), Infinity);
 }
 
 export function evutil_ascii_strncasecmp(
@@ -309,18 +290,7 @@ export function evutil_ascii_strncasecmp(
   n: number,
 ): number {
   const fn = "evutil_ascii_strncasecmp";
-  return caseCmp(cbytes(fn, "s1", s1), cbytes(fn, "s2", s2), args.size(fn, "n", n));
-}
-
-function caseCmp(a: Uint8Array, b: Uint8Array, n: number): number {
-  const lower = (c: number) => ((c >= 65 && c <= 90 ? c | 0x20 : c) << 24) >> 24;
-  for (let i = 0; i < n; i++) {
-    const x = lower(a[i] ?? 0);
-    const y = lower(b[i] ?? 0);
-    if (x !== y) return x < y ? -1 : 1;
-    if (x === 0) return 0;
-  }
-  return 0;
+  return asciiCaseCmp(cbytes(fn, "s1", s1), cbytes(fn, "s2", s2), args.size(fn, "n", n));
 }
 
 /**
@@ -332,7 +302,7 @@ export function evutil_date_rfc1123(date: Uint8Array, datelen: number, tm: Tm | 
   const [b, n] = outBuf(fn, date, datelen, "date", "datelen");
   const t = tm === null || tm === undefined ? gmtimeNow() : tmArg(fn, tm);
   const [fmt, ap] = rfc1123Args(t);
-  return formatInto(b, n, fmt, ap);
+  return vsnprintfInto(b, n, fmt, ap);
 }
 
 function tmArg(fn: string, v: unknown): Tm {
@@ -475,23 +445,7 @@ export function evutil_inet_ntop(
   const a = args.int(fn, "af", af);
   const [out, n] = outBuf(fn, dst, len, "dst", "len");
   if (a !== AF_INET && a !== AF_INET6) return null;
-  const text = Buffer.from(
-    a === AF_INET ? ntop4(addrIn(fn, a, src)) : ntop6(addrIn(fn, a, src)),
-    "latin1",
-  );
-  if (a === AF_INET) {
-    formatInto(out, n, "%s", [text]);
-    return text.length >= n ? null : out;
-  }
-  // IPv6: refused only when longer than len; exactly len bytes are cut to len - 1.
-  if (text.length > n) return null;
-  if (n > 0) {
-    // strlcpy: the text (cut to n - 1 bytes) and its NUL, nothing after.
-    const len = Math.min(text.length, n - 1);
-    out.set(text.subarray(0, len));
-    out[len] = 0;
-  }
-  return out;
+  return ntopInto(a, addrIn(fn, a, src), out, n) ? out : null;
 }
 
 /** `int *outlen` must be a box: it gives the room in `out` and receives the length used. */
@@ -588,8 +542,7 @@ export function evutil_getaddrinfo(
   const h = hintsArg(fn, hints);
   const out = check.box<Addrinfo | null>(fn, res, "res");
   if (!out) throw args.typeError(fn, "res", "is NULL (expected a { value } box)");
-  // libevent clears its own flag (EVUTIL_AI_LIBEVENT_ALLOCATED) before calling the libc.
-  const r = glibcGetaddrinfo(node, serv, { ...h, ai_flags: h.ai_flags & 0x7fffffff });
+  const r = glibcGetaddrinfo(node, serv, h);
   if (r.err === 0) out.value = r.res;
   return r.err;
 }

@@ -1,0 +1,183 @@
+// The descriptor half of event2/util.h: evutil_socketpair, the
+// evutil_make_* socket settings, closing, and socket errors, as libevent
+// 2.1.12 behaves on Linux.
+import { expect } from "chai";
+import * as ev from "../src/event2/event.js";
+import * as U from "../src/event2/util_sockets.js";
+import {
+  AF_INET,
+  AF_INET6,
+  AF_UNIX,
+  EAFNOSUPPORT,
+  EAGAIN,
+  EBADF,
+  EINVAL,
+  EPROTONOSUPPORT,
+  FD_CLOEXEC,
+  F_GETFD,
+  F_GETFL,
+  IPPROTO_IPV6,
+  IPPROTO_TCP,
+  IPV6_V6ONLY,
+  O_NONBLOCK,
+  SOCK_CLOEXEC,
+  SOCK_DGRAM,
+  SOCK_NONBLOCK,
+  SOCK_STREAM,
+  SOL_SOCKET,
+  SO_REUSEADDR,
+  SO_REUSEPORT,
+  close,
+  errno,
+  fcntl,
+  getpeername,
+  getsockname,
+  getsockopt,
+  recv,
+  send,
+  socket,
+} from "../src/libc/index.js";
+
+const opened: number[] = [];
+const track = (fd: number) => (fd >= 0 && opened.push(fd), fd);
+
+function warnings(fn: () => unknown): string[] {
+  const out: string[] = [];
+  ev.event_set_log_callback((_s, m) => out.push(m));
+  try {
+    fn();
+  } finally {
+    ev.event_set_log_callback(null);
+  }
+  return out;
+}
+
+async function ready(fd: number, what: number): Promise<void> {
+  const base = ev.event_base_new()!;
+  ev.event_base_once(base, fd, what, () => undefined, null, null);
+  await ev.event_base_dispatch(base);
+  ev.event_base_free(base);
+}
+
+describe("event2/util: descriptors", () => {
+  afterEach(() => {
+    for (const fd of opened.splice(0)) close(fd);
+  });
+
+  it("evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair): 0 and two connected, blocking, unnamed sockets", async () => {
+    const pair: number[] = [];
+    expect(U.evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair)).to.equal(0);
+    pair.forEach(track);
+    expect(pair[0]).to.not.equal(pair[1]);
+    for (const fd of pair) {
+      expect([fcntl(fd, F_GETFL), fcntl(fd, F_GETFD)]).to.deep.equal([2, 0]);
+      const me: Record<string, any> = {};
+      const len = { value: 110 };
+      expect(getsockname(fd, me, len)).to.equal(0);
+      expect([me.sa_family, me.sun_path, len.value]).to.deep.equal([AF_UNIX, "", 2]);
+      expect(getpeername(fd, me, len)).to.equal(0);
+      expect(len.value).to.equal(2);
+    }
+    expect(send(pair[0], "to one", 6, 0)).to.equal(6);
+    expect(send(pair[1], "to zero", 7, 0)).to.equal(7);
+    const b = new Uint8Array(16);
+    await ready(pair[1], ev.EV_READ);
+    expect(Buffer.from(b.subarray(0, recv(pair[1], b, 16, 0))).toString()).to.equal("to one");
+    await ready(pair[0], ev.EV_READ);
+    expect(Buffer.from(b.subarray(0, recv(pair[0], b, 16, 0))).toString()).to.equal("to zero");
+  });
+
+  it("evutil_socketpair takes SOCK_NONBLOCK|SOCK_CLOEXEC and an Int32Array", () => {
+    const pair = new Int32Array(2);
+    expect(
+      U.evutil_socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair),
+    ).to.equal(0);
+    pair.forEach(track);
+    for (const fd of pair)
+      expect([fcntl(fd, F_GETFL), fcntl(fd, F_GETFD)]).to.deep.equal([2 | O_NONBLOCK, FD_CLOEXEC]);
+    expect([recv(pair[0], new Uint8Array(1), 1, 0), errno]).to.deep.equal([-1, EAGAIN]);
+  });
+
+  it("evutil_socketpair fails as Linux's socketpair does", () => {
+    const pair: number[] = [];
+    expect([U.evutil_socketpair(AF_INET, SOCK_STREAM, 0, pair), errno]).to.deep.equal([-1, 95]);
+    expect([U.evutil_socketpair(AF_INET6, SOCK_STREAM, 0, pair), errno]).to.deep.equal([-1, 95]);
+    expect([U.evutil_socketpair(99, SOCK_STREAM, 0, pair), errno]).to.deep.equal([
+      -1,
+      EAFNOSUPPORT,
+    ]);
+    expect([U.evutil_socketpair(AF_UNIX, 99, 0, pair), errno]).to.deep.equal([-1, EINVAL]);
+    expect([U.evutil_socketpair(AF_UNIX, SOCK_STREAM, 6, pair), errno]).to.deep.equal([
+      -1,
+      EPROTONOSUPPORT,
+    ]);
+    const w = warnings(() =>
+      expect(U.evutil_socketpair(AF_UNIX, SOCK_DGRAM, 0, pair)).to.equal(-1),
+    );
+    expect(w.join()).to.match(/SOCK_DGRAM/);
+    expect(pair).to.deep.equal([]);
+    expect(() => U.evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, null as never)).to.throw(
+      TypeError,
+      /evutil_socketpair: argument 'fd'/,
+    );
+  });
+
+  it("evutil_make_socket_nonblocking and _closeonexec set the flags; on a bad descriptor -1 and libevent's warning", () => {
+    const fd = track(socket(AF_INET, SOCK_STREAM, 0));
+    expect(U.evutil_make_socket_nonblocking(fd)).to.equal(0);
+    expect(U.evutil_make_socket_nonblocking(fd)).to.equal(0);
+    expect(fcntl(fd, F_GETFL) & O_NONBLOCK).to.equal(O_NONBLOCK);
+    expect(U.evutil_make_socket_closeonexec(fd)).to.equal(0);
+    expect(fcntl(fd, F_GETFD)).to.equal(FD_CLOEXEC);
+    let w = warnings(() => expect(U.evutil_make_socket_nonblocking(123456)).to.equal(-1));
+    expect(w).to.deep.equal(["fcntl(123456, F_GETFL): Bad file descriptor"]);
+    w = warnings(() => expect(U.evutil_make_socket_closeonexec(123456)).to.equal(-1));
+    expect(w).to.deep.equal(["fcntl(123456, F_GETFD): Bad file descriptor"]);
+  });
+
+  it("the listen-socket settings set their options; deferred accept is TCP's only", () => {
+    const fd = track(socket(AF_INET6, SOCK_STREAM, 0));
+    const v = { value: 0 };
+    expect(U.evutil_make_listen_socket_reuseable(fd)).to.equal(0);
+    getsockopt(fd, SOL_SOCKET, SO_REUSEADDR, v, null);
+    expect(v.value).to.equal(1);
+    expect(U.evutil_make_listen_socket_reuseable_port(fd)).to.equal(0);
+    getsockopt(fd, SOL_SOCKET, SO_REUSEPORT, v, null);
+    expect(v.value).to.equal(1);
+    expect(U.evutil_make_listen_socket_ipv6only(fd)).to.equal(0);
+    getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, v, null);
+    expect(v.value).to.equal(1);
+    expect(U.evutil_make_tcp_listen_socket_deferred(fd)).to.equal(0);
+    getsockopt(fd, IPPROTO_TCP, 9 /* TCP_DEFER_ACCEPT */, v, null);
+    expect(v.value).to.equal(1);
+    const u = track(socket(AF_UNIX, SOCK_STREAM, 0));
+    expect([U.evutil_make_tcp_listen_socket_deferred(u), errno]).to.deep.equal([-1, 95]);
+    expect([U.evutil_make_listen_socket_ipv6only(u), errno]).to.deep.equal([-1, 95]);
+    const v4 = track(socket(AF_INET, SOCK_STREAM, 0));
+    expect([U.evutil_make_listen_socket_ipv6only(v4), errno]).to.deep.equal([-1, 92]);
+    expect([U.evutil_make_listen_socket_reuseable(123456), errno]).to.deep.equal([-1, EBADF]);
+  });
+
+  it("evutil_closesocket / EVUTIL_CLOSESOCKET close; a second close is -1/EBADF", () => {
+    const a = socket(AF_INET, SOCK_STREAM, 0);
+    const b = socket(AF_INET, SOCK_STREAM, 0);
+    expect(U.evutil_closesocket(a)).to.equal(0);
+    expect(U.EVUTIL_CLOSESOCKET(b)).to.equal(0);
+    expect([U.evutil_closesocket(a), errno]).to.deep.equal([-1, EBADF]);
+    expect(U.EVUTIL_INVALID_SOCKET).to.equal(-1);
+  });
+
+  it("EVUTIL_SOCKET_ERROR is the positive errno of the last socket error; SET sets it; to_string words it", () => {
+    const fd = track(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+    recv(fd, new Uint8Array(1), 1, 0);
+    expect(U.EVUTIL_SOCKET_ERROR()).to.equal(107);
+    expect(U.evutil_socket_geterror(fd)).to.equal(107);
+    expect(U.evutil_socket_error_to_string(U.EVUTIL_SOCKET_ERROR())).to.equal(
+      "Transport endpoint is not connected",
+    );
+    U.EVUTIL_SET_SOCKET_ERROR(EAGAIN);
+    expect([U.EVUTIL_SOCKET_ERROR(), errno]).to.deep.equal([EAGAIN, EAGAIN]);
+    expect(U.evutil_socket_error_to_string(EAGAIN)).to.equal("Resource temporarily unavailable");
+    expect(U.evutil_socket_error_to_string(0)).to.equal("Success");
+  });
+});
