@@ -49,6 +49,8 @@ export interface ChunkOwner {
 
 class Slab {
   readonly mem = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  /** The same memory as a plain Uint8Array: its subarray() is the cheapest view to copy through. */
+  readonly raw = new Uint8Array(this.mem.buffer, this.mem.byteOffset, SLAB_SIZE);
   top = 0;
   live = 0;
   /**
@@ -89,11 +91,15 @@ export class Chunk {
   /** A Buffer over exactly this chunk's memory, made when first needed. */
   private local: Buffer | null = null;
 
+  /** mem as a plain Uint8Array (same indices). */
+  raw: Uint8Array;
+
   constructor(mem: Buffer, base: number, bufferLen: number, slab: Slab | null = null) {
     this.mem = mem;
     this.base = base;
     this.bufferLen = bufferLen;
     this.slab = slab;
+    this.raw = slab !== null ? slab.raw : new Uint8Array(mem.buffer, mem.byteOffset, mem.length);
   }
 
   /** Free space after the data (CHAIN_SPACE_LEN): 0 for immutable chunks. */
@@ -118,7 +124,8 @@ export class Chunk {
 
   /** Copies n data bytes of chunk `c` (from data offset `from`) to the end of the data. */
   appendFrom(c: Chunk, from: number, n: number): void {
-    this.mem.set(slice(c.mem, c.base + c.misalign + from, n), this.base + this.misalign + this.off);
+    const s = c.base + c.misalign + from;
+    this.mem.set(c.raw.subarray(s, s + n), this.base + this.misalign + this.off);
     this.off += n;
   }
 
@@ -143,7 +150,7 @@ export class Chunk {
     const m = this.mem;
     if (n <= 16) {
       for (let i = 0; i < n; i++) dst[dstOff + i] = m[s + i];
-    } else dst.set(new Uint8Array(m.buffer, m.byteOffset + s, n), dstOff);
+    } else dst.set(this.raw.subarray(s, s + n), dstOff);
   }
 
   /** A new Buffer holding a copy of n data bytes from `from`. */
@@ -172,7 +179,8 @@ export class Chunk {
 
   /** A plain view of n data bytes from `from` (cheaper than view()). */
   dataSlice(from: number, n: number): Uint8Array {
-    return slice(this.mem, this.base + this.misalign + from, n);
+    const s = this.base + this.misalign + from;
+    return this.raw.subarray(s, s + n);
   }
 
   /** A view of the free space after the data, `n` bytes long. */
@@ -217,10 +225,15 @@ export class Chunk {
   privatize(): boolean {
     const fresh = allocMem(this.bufferLen);
     if (fresh === null) return false;
-    fresh.mem.set(slice(this.mem, this.base + this.misalign, this.off), fresh.base + this.misalign);
+    const s = this.base + this.misalign;
+    fresh.mem.set(this.raw.subarray(s, s + this.off), fresh.base + this.misalign);
     this.mem = fresh.mem;
     this.base = fresh.base;
     this.slab = fresh.slab;
+    this.raw =
+      fresh.slab !== null
+        ? fresh.slab.raw
+        : new Uint8Array(fresh.mem.buffer, fresh.mem.byteOffset, fresh.mem.length);
     this.local = null;
     return true;
   }
