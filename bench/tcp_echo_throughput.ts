@@ -69,7 +69,13 @@ function echo_eventcb(bev: BufferEvent, events: number, _ctx: unknown) {
   if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) bufferevent_free(bev);
 }
 
-function acceptcb(_listener: evconnlistener, fd: number, _sa: object, _socklen: number, _ctx: unknown) {
+function acceptcb(
+  _listener: evconnlistener,
+  fd: number,
+  _sa: object,
+  _socklen: number,
+  _ctx: unknown,
+) {
   const bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE)!;
   bufferevent_setcb(bev, echo_readcb, null, echo_eventcb, null);
   if (maxio) {

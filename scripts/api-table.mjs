@@ -138,10 +138,10 @@ export function renderTable(reports, documented) {
     "built package (`dist/`); do not edit by hand. A name counts as exported when its",
     "subpath exports it with the listed kind and value; `(n not from the root)` counts names the",
     "subpath exports but the root `bufferevent` lacks or exports as a different binding (test/api.test.ts",
-    "requires both). A name counts as a documented no-op when README.md's",
+    "requires both). A name counts as a documented difference when README.md's",
     '"Differences from libevent 2.1.12" table names it in backticks.',
     "",
-    "| header | subpath | exported / total | documented no-ops |",
+    "| header | subpath | exported / total | documented differences |",
     "| --- | --- | --- | --- |",
   ];
   let done = 0;
@@ -163,7 +163,7 @@ export function renderTable(reports, documented) {
     for (const row of r.rows.filter((x) => x.entry.kind === "fn" || x.entry.kind === "macro")) {
       const mark = row.onSubpath ? "✅ implemented" : "❌ missing";
       const root = row.onSubpath && row.problem ? " (not from the root)" : "";
-      const note = documented(row.entry.name) ? " (documented no-op)" : "";
+      const note = documented(row.entry.name) ? " (see Differences from libevent)" : "";
       out.push(`- ${mark} \`${row.entry.name}\`${root}${note}`);
     }
     const others = r.rows.filter(
@@ -182,7 +182,26 @@ async function main() {
   const documented = documentedDifferences(readFileSync(join(projectRoot, "README.md"), "utf8"));
   const target = join(projectRoot, "docs", "api-status.md");
   mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, renderTable(reports, documented));
+  const table = renderTable(reports, documented);
+  writeFileSync(target, table);
+  // The README carries the per-header summary between its markers.
+  const readmePath = join(projectRoot, "README.md");
+  const readme = readFileSync(readmePath, "utf8");
+  const begin = "<!-- api-status:begin -->";
+  const end = "<!-- api-status:end -->";
+  const summary = table
+    .split("\n")
+    .filter((l) => l.startsWith("|"))
+    .join("\n");
+  if (readme.includes(begin) && readme.includes(end))
+    writeFileSync(
+      readmePath,
+      readme.slice(0, readme.indexOf(begin) + begin.length) +
+        "\n" +
+        summary +
+        "\n" +
+        readme.slice(readme.indexOf(end)),
+    );
   const ok = reports.reduce((n, r) => n + r.rows.filter((x) => x.onSubpath).length, 0);
   const all = reports.reduce((n, r) => n + r.rows.length, 0);
   process.stdout.write(

@@ -17,6 +17,13 @@ const SKIPPED: Record<string, string> = {
   "openssl.txt": "the SSL stage has not been filed yet",
 };
 
+// Names of listed headers whose capability is a later stage (ROADMAP.md):
+// filtering and rate-limiting bufferevents are not filed yet.
+const LATER =
+  /^(bufferevent_filter_new|ev_token_bucket_cfg_\w+|bufferevent_(set_rate_limit|get_token_bucket_cfg|get_(read|write)_limit|decrement_(read|write)_limit|(add_to|remove_from)_rate_limit_group|rate_limit_group_\w+))$/;
+const LATER_REASON =
+  "filtering and rate-limiting bufferevents are the next stage (ROADMAP.md), not filed yet";
+
 interface Row {
   entry: { name: string; kind: string };
   problem: string | null;
@@ -40,12 +47,16 @@ describe("API coverage (test/fixtures/api/*.txt)", () => {
   describe(`skipped lists: ${Object.keys(SKIPPED).join(", ")}`, () => {
     for (const fx of fixtures.filter((f) => SKIPPED[f.file]))
       it.skip(`${fx.file} (${fx.entries.length} names, ${fx.subpath}): ${SKIPPED[fx.file]}`);
+    const later = fixtures.flatMap((f) =>
+      (f.entries as { name: string }[]).filter((e) => LATER.test(e.name)).map((e) => e.name),
+    );
+    it.skip(`${later.length} names of later stages: ${LATER_REASON}: ${later.join(", ")}`);
   });
 
   for (const fx of fixtures.filter((f) => !SKIPPED[f.file])) {
     it(`${fx.file}: ${fx.entries.length} names from ${fx.subpath} and bufferevent`, async () => {
       const report = await api.checkFixture(fx);
-      const bad = (report.rows as Row[]).filter((r) => r.problem);
+      const bad = (report.rows as Row[]).filter((r) => r.problem && !LATER.test(r.entry.name));
       if (bad.length === 0) return;
       // Names with the same problem share a line, so a missing module reads as one line.
       const groups = new Map<string, string[]>();

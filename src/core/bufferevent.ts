@@ -140,7 +140,8 @@ class BevDeferred extends Deferred {
 
 function runBev(): void {}
 
-const genericReadTimeout = (_fd: number, _what: number, bev: BufferEvent) => bev.genericTimeout(EV_READ);
+const genericReadTimeout = (_fd: number, _what: number, bev: BufferEvent) =>
+  bev.genericTimeout(EV_READ);
 const genericWriteTimeout = (_fd: number, _what: number, bev: BufferEvent) =>
   bev.genericTimeout(EV_WRITE);
 

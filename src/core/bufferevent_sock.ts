@@ -35,20 +35,22 @@ import { Event } from "./event.js";
 import type { EventBase } from "./event_base.js";
 import { EV_PERSIST, EV_READ, EV_TIMEOUT, EV_WRITE } from "./flags.js";
 import type { StreamDescriptor } from "./stream.js";
-import { ECONNREFUSED, set_errno } from "../libc/errno.js";
+import { EAGAIN, ECONNREFUSED, set_errno } from "../libc/errno.js";
 import type { SockaddrObj } from "./evutil_sockaddr.js";
 import { AF_INET, AF_INET6, AF_UNSPEC } from "./evutil_sockaddr.js";
 
-const EAGAIN = 11;
+/** At most this many chunks per write event (libevent's NUM_WRITE_IOVEC). */
+const MAX_WRITE_VECS = 128;
 /** Chunks over memory that is not the evbuffer's own to manage. */
 const FOREIGN = CHUNK_REFERENCE | CHUNK_MULTICAST | CHUNK_FILESEGMENT | CHUNK_SENDFILE;
 
-/** The chunk's memory is its own and is never reused once the chunk is freed (not slab memory). */
+/**
+ * Whether the stream may keep a view of the chunk's memory: memory of its
+ * own, which nothing reuses once the chunk is freed (slab memory is reused).
+ */
 function ownMemory(c: Chunk): boolean {
   return c.slab === null && !(c.flags & FOREIGN);
 }
-/** At most this many chunk views per write event (libevent's NUM_WRITE_IOVEC). */
-const MAX_WRITE_VECS = 128;
 
 const sockReadable = (_fd: number, what: number, bev: SocketBufferEvent) => bev.onReadable(what);
 const sockWritable = (_fd: number, what: number, bev: SocketBufferEvent) => bev.onWritable(what);
@@ -73,7 +75,7 @@ export class SocketBufferEvent extends BufferEvent {
     this.output.freeze(true);
   }
 
-  /** bufferevent_socket_new: null where libevent fails (bad options, an unusable descriptor). */
+  /** bufferevent_socket_new: null where libevent fails (options it refuses). */
   static create(base: EventBase, fd: number | Socket, options: number): SocketBufferEvent | null {
     if (badOptions(options)) return null;
     return new SocketBufferEvent(base, transport.fdOf(fd), options);

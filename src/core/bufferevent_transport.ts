@@ -33,7 +33,10 @@ export function startConnect(fd: number, sa: SockaddrObj, socklen?: number): Con
  * bufferevent_getfd reports the real OS descriptor. Returns it with the
  * connect's start, or -1 (errno set, nothing left open).
  */
-export function connectNew(sa: SockaddrObj, socklen?: number): { fd: number; r: ConnectStart } | -1 {
+export function connectNew(
+  sa: SockaddrObj,
+  socklen?: number,
+): { fd: number; r: ConnectStart } | -1 {
   const d = new SocketDescriptor(familyOf(sa));
   d.nonblock = true;
   const a = readSockaddr(sa, socklen);

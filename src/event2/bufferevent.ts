@@ -162,9 +162,7 @@ export function bufferevent_socket_connect_hostname(
     throw args.typeError(fn, "hostname", `must be a string, got ${args.describe(hostname)}`);
   const fam = args.int(fn, "family", family);
   const p = args.int(fn, "port", port);
-  return b instanceof SocketBufferEvent
-    ? b.connectHostname(dns, fam, hostname, p)
-    : -1;
+  return b instanceof SocketBufferEvent ? b.connectHostname(dns, fam, hostname, p) : -1;
 }
 
 export function bufferevent_socket_get_dns_error(bev_: BufferEvent): number {
