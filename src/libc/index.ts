@@ -13,3 +13,4 @@ export * from "./signal.js";
 export * from "./time.js";
 export * from "./sizeof.js";
 export * from "./limits.js";
+export * from "./ctype.js";

@@ -47,11 +47,23 @@ export function memmove(dest: Uint8Array, src: Uint8Array | string, n: number): 
 }
 
 /** Fills n bytes with (unsigned char)c; returns s. */
-export function memset(s: Uint8Array, c: number, n: number): Uint8Array {
+/**
+ * Fills bytes. A struct object (`memset(&sin, 0, sizeof(sin))` on a `{}`)
+ * is cleared of its fields instead: a zeroed C struct is an empty object.
+ */
+export function memset<T extends Uint8Array | object>(s: T, c: number, n: number): T {
+  if (s !== null && typeof s === "object" && !ArrayBuffer.isView(s)) {
+    if ((int("memset", "c", c) & 0xff) !== 0)
+      throw typeError("memset", "c", "must be 0 when 's' is a struct object");
+    size("memset", "n", n);
+    for (const k of Object.keys(s)) delete (s as Record<string, unknown>)[k];
+    return s;
+  }
   const d = mem("memset", "s", s);
   const len = size("memset", "n", n);
   within("memset", len, "n", ["s", d]);
-  return d.fill(int("memset", "c", c) & 0xff, 0, len);
+  d.fill(int("memset", "c", c) & 0xff, 0, len);
+  return s;
 }
 
 /** The difference of the first differing bytes (as unsigned char), or 0. */

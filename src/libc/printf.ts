@@ -90,6 +90,23 @@ export function fputs(s: string | Uint8Array, stream: FILE): number {
   return emit(fd, b) < 0 ? EOF : 1;
 }
 
+/** Writes nmemb items of size bytes from ptr; returns the number of items written. */
+export function fwrite(
+  ptr: Uint8Array | string,
+  size: number,
+  nmemb: number,
+  stream: FILE,
+): number {
+  const b = bytes("fwrite", "ptr", ptr);
+  const sz = sizeArg("fwrite", "size", size);
+  const n = sizeArg("fwrite", "nmemb", nmemb);
+  const fd = fileno("fwrite", stream);
+  if (sz * n > b.length)
+    throw rangeError("fwrite", "nmemb", `asks for ${sz * n} bytes of a ${b.length}-byte ptr`);
+  if (sz === 0 || n === 0) return 0;
+  return emit(fd, b.subarray(0, sz * n)) < 0 ? 0 : n;
+}
+
 /** Writes the byte c; returns it as an unsigned char. */
 export function putchar(c: number): number {
   const ch = int("putchar", "c", c) & 0xff;
@@ -113,6 +130,10 @@ export function fflush(stream: FILE | null): number {
 export function setbuf(stream: FILE, _buf: Uint8Array | null): void {
   fileno("setbuf", stream);
 }
+
+export const _IOFBF = 0;
+export const _IOLBF = 1;
+export const _IONBF = 2;
 
 /** Accepted for C's sake: streams stay unbuffered. Modes are _IOFBF 0, _IOLBF 1, _IONBF 2. */
 export function setvbuf(

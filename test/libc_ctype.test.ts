@@ -1,0 +1,49 @@
+import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import {
+  isalnum,
+  isdigit,
+  isspace,
+  isxdigit,
+  ispunct,
+  toupper,
+  tolower,
+} from "../src/libc/ctype.js";
+import { memset } from "../src/libc/memory.js";
+import { projectRoot } from "./support/cc.js";
+
+describe("libc: ctype, memset on structs, fwrite", () => {
+  it("classifies in the C locale and maps case by code", () => {
+    expect([isdigit("7"), isdigit(0x41), isxdigit("F"), isxdigit("g")]).to.deep.equal([1, 0, 1, 0]);
+    expect([isspace("\t"), isspace(" "), isspace("x"), isalnum("_"), ispunct("_")]).to.deep.equal([
+      1, 1, 0, 0, 1,
+    ]);
+    expect([toupper("a"), toupper(0x7a), toupper("!"), tolower("Q"), toupper(-1)]).to.deep.equal([
+      0x41, 0x5a, 0x21, 0x71, -1,
+    ]);
+    expect(() => toupper("ab")).to.throw(TypeError, /toupper: argument 'c'/);
+  });
+
+  it("memset(&struct, 0, sizeof) clears a struct object; bytes are filled as in C", () => {
+    const sin: any = { sin_family: 2, sin_port: 80 };
+    expect(memset(sin, 0, 16)).to.equal(sin);
+    expect(sin).to.deep.equal({});
+    expect(() => memset({}, 1, 16)).to.throw(TypeError, /memset: argument 'c'/);
+    const b = new Uint8Array(4);
+    expect(memset(b, 0x1ff, 3)).to.equal(b);
+    expect([...b]).to.deep.equal([0xff, 0xff, 0xff, 0]);
+  });
+
+  it("fwrite writes size*nmemb bytes and returns nmemb", () => {
+    const js =
+      `import { fwrite, stdout } from "${projectRoot}/dist/src/libc/index.js";` +
+      `const n = fwrite("hello world", 1, 5, stdout); fwrite(new Uint8Array([10]), 1, 1, stdout);` +
+      `process.stderr.write(String(n));`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", js], {
+      encoding: "utf8",
+      timeout: 10000,
+    });
+    expect(r.stdout).to.equal("hello\n");
+    expect(r.stderr).to.equal("5");
+  });
+});
