@@ -41,6 +41,8 @@ const SLAB_SIZE = 256 * 1024;
 const SLAB_MAX_CHUNK = 32 * 1024;
 /** Freed slabs kept for reuse (at most this many bytes retained). */
 const MAX_FREE_SLABS = 16;
+/** Beyond those, freed slabs the garbage collector has not yet taken back. */
+const MAX_SPARE_SLABS = 1024;
 
 /** Releases what a special chunk holds when its last reference goes. */
 export interface ChunkOwner {
@@ -51,6 +53,8 @@ class Slab {
   readonly mem = Buffer.allocUnsafeSlow(SLAB_SIZE);
   /** The same memory as a plain Uint8Array: its subarray() is the cheapest view to copy through. */
   readonly raw = new Uint8Array(this.mem.buffer, this.mem.byteOffset, SLAB_SIZE);
+  /** And as a DataView, to write several bytes at a time. */
+  readonly dv = new DataView(this.mem.buffer, this.mem.byteOffset, SLAB_SIZE);
   top = 0;
   live = 0;
   /**
@@ -63,13 +67,23 @@ class Slab {
 
 let current: Slab | null = null;
 const freeSlabs: Slab[] = [];
+// Memory handed back and asked for again soon (a buffer drained and filled
+// in a loop) is reused, as malloc reuses freed chains, instead of faulting
+// in fresh pages; the GC still frees what stays unused.
+const spareSlabs: WeakRef<Slab>[] = [];
 
 function recycle(s: Slab): void {
   s.top = 0;
   if (freeSlabs.length < MAX_FREE_SLABS) freeSlabs.push(s);
+  else if (spareSlabs.length < MAX_SPARE_SLABS) spareSlabs.push(new WeakRef(s));
 }
 
 const EMPTY = Buffer.alloc(0);
+// Typed-array methods called through these references: looked up on the
+// array at each call, they cost an inline-cache call even in optimized code.
+const setBytes = Uint8Array.prototype.set;
+const subarray = Uint8Array.prototype.subarray;
+const indexOf = Buffer.prototype.indexOf;
 /** Uint8Array#slice: on a Buffer it makes a Buffer copy, faster than allocUnsafe + set. */
 const copySlice = Uint8Array.prototype.slice;
 
@@ -90,6 +104,8 @@ export class Chunk {
   slab: Slab | null;
   /** A Buffer over exactly this chunk's memory, made when first needed. */
   private local: Buffer | null = null;
+  /** A DataView over mem (same indices) when not in a slab, made when first needed. */
+  private ownView: DataView | null = null;
 
   /** mem as a plain Uint8Array (same indices). */
   raw: Uint8Array;
@@ -100,6 +116,12 @@ export class Chunk {
     this.bufferLen = bufferLen;
     this.slab = slab;
     this.raw = slab !== null ? slab.raw : new Uint8Array(mem.buffer, mem.byteOffset, mem.length);
+  }
+
+  /** mem as a DataView (same indices as raw). */
+  dataView(): DataView {
+    if (this.slab !== null) return this.slab.dv;
+    return (this.ownView ??= new DataView(this.mem.buffer, this.mem.byteOffset, this.mem.length));
   }
 
   /** Free space after the data (CHAIN_SPACE_LEN): 0 for immutable chunks. */
@@ -117,23 +139,23 @@ export class Chunk {
   /** Copies src[srcOff, srcOff + n) to the end of the data. The caller made room. */
   append(src: Uint8Array, srcOff: number, n: number): void {
     const at = this.base + this.misalign + this.off;
-    if (srcOff === 0 && n === src.length) this.mem.set(src, at);
-    else this.mem.set(slice(src, srcOff, n), at);
+    if (srcOff === 0 && n === src.length) setBytes.call(this.raw, src, at);
+    else setBytes.call(this.raw, slice(src, srcOff, n), at);
     this.off += n;
   }
 
   /** Copies n data bytes of chunk `c` (from data offset `from`) to the end of the data. */
   appendFrom(c: Chunk, from: number, n: number): void {
     const s = c.base + c.misalign + from;
-    this.mem.set(c.raw.subarray(s, s + n), this.base + this.misalign + this.off);
+    setBytes.call(this.raw, subarray.call(c.raw, s, s + n), this.base + this.misalign + this.off);
     this.off += n;
   }
 
   /** Copies src[srcOff, srcOff + n) in front of the data. The caller checked misalign >= n. */
   prependBytes(src: Uint8Array, srcOff: number, n: number): void {
     const at = this.misalign - n;
-    if (srcOff === 0 && n === src.length) this.mem.set(src, this.base + at);
-    else this.mem.set(slice(src, srcOff, n), this.base + at);
+    if (srcOff === 0 && n === src.length) setBytes.call(this.raw, src, this.base + at);
+    else setBytes.call(this.raw, slice(src, srcOff, n), this.base + at);
     this.misalign = at;
     this.off += n;
   }
@@ -146,11 +168,7 @@ export class Chunk {
 
   /** Copies n data bytes starting at data offset `from` into dst at dstOff. */
   copyTo(dst: Uint8Array, dstOff: number, from: number, n: number): void {
-    const s = this.base + this.misalign + from;
-    const m = this.mem;
-    if (n <= 16) {
-      for (let i = 0; i < n; i++) dst[dstOff + i] = m[s + i];
-    } else dst.set(this.raw.subarray(s, s + n), dstOff);
+    copyBytes(this.raw, this.base + this.misalign + from, dst, dstOff, n);
   }
 
   /** A new Buffer holding a copy of n data bytes from `from`. */
@@ -180,7 +198,7 @@ export class Chunk {
   /** A plain view of n data bytes from `from` (cheaper than view()). */
   dataSlice(from: number, n: number): Uint8Array {
     const s = this.base + this.misalign + from;
-    return this.raw.subarray(s, s + n);
+    return subarray.call(this.raw, s, s + n);
   }
 
   /** A view of the free space after the data, `n` bytes long. */
@@ -217,7 +235,7 @@ export class Chunk {
     const start = this.misalign + from;
     const end = this.misalign + this.off;
     if (end - start <= 0) return -1;
-    const i = this.region().indexOf(byte, start);
+    const i = indexOf.call(this.region(), byte, start);
     return i < 0 || i >= end ? -1 : i - this.misalign;
   }
 
@@ -226,7 +244,7 @@ export class Chunk {
     const fresh = allocMem(this.bufferLen);
     if (fresh === null) return false;
     const s = this.base + this.misalign;
-    fresh.mem.set(this.raw.subarray(s, s + this.off), fresh.base + this.misalign);
+    setBytes.call(fresh.mem, subarray.call(this.raw, s, s + this.off), fresh.base + this.misalign);
     this.mem = fresh.mem;
     this.base = fresh.base;
     this.slab = fresh.slab;
@@ -235,6 +253,7 @@ export class Chunk {
         ? fresh.slab.raw
         : new Uint8Array(fresh.mem.buffer, fresh.mem.byteOffset, fresh.mem.length);
     this.local = null;
+    this.ownView = null;
     return true;
   }
 
@@ -280,20 +299,63 @@ export function freeChunks(c: Chunk | null): void {
   }
 }
 
+/** Copies src[s, s + n) into dst at dstOff. */
+function copyBytes(src: Uint8Array, s: number, dst: Uint8Array, dstOff: number, n: number): void {
+  if (n <= 16) for (let i = 0; i < n; i++) dst[dstOff + i] = src[s + i];
+  else setBytes.call(dst, subarray.call(src, s, s + n), dstOff);
+}
+
+/**
+ * Copies n data bytes of the chain, from data offset `from` of chunk c on,
+ * into dst at dstOff. Chunks carved one after another from a slab hold
+ * their data back to back; such a run is copied as one range.
+ */
+export function copyChain(
+  c: Chunk,
+  from: number,
+  dst: Uint8Array,
+  dstOff: number,
+  n: number,
+): void {
+  while (n > 0) {
+    const raw = c.raw;
+    const s = c.base + c.misalign + from;
+    let len = c.off - from < n ? c.off - from : n;
+    let next = c.next;
+    while (len < n && next !== null && next.raw === raw && next.base + next.misalign === s + len) {
+      len += next.off < n - len ? next.off : n - len;
+      next = next.next;
+    }
+    copyBytes(raw, s, dst, dstOff, len);
+    dstOff += len;
+    n -= len;
+    c = next!;
+    from = 0;
+  }
+}
+
 /** A plain view of src[off, off + n): cheaper to make than Buffer#subarray. */
 function slice(src: Uint8Array, off: number, n: number): Uint8Array {
   return new Uint8Array(src.buffer, src.byteOffset + off, n);
 }
 
+function spareSlab(): Slab | undefined {
+  while (spareSlabs.length > 0) {
+    const s = spareSlabs.pop()!.deref();
+    if (s !== undefined) return s;
+  }
+  return undefined;
+}
+
+/** Chunks are carved back to back, so consecutive ones can be copied from as one range. */
 function carve(len: number): Chunk {
-  const need = (len + 63) & ~63;
   let s = current;
-  if (s === null || s.top + need > SLAB_SIZE) {
+  if (s === null || s.top + len > SLAB_SIZE) {
     if (s !== null && s.live === 0 && !s.exposed) recycle(s);
-    s = current = freeSlabs.pop() ?? new Slab();
+    s = current = freeSlabs.pop() ?? spareSlab() ?? new Slab();
   }
   const c = new Chunk(s.mem, s.top, len, s);
-  s.top += need;
+  s.top += len;
   s.live++;
   return c;
 }

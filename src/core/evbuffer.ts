@@ -19,6 +19,7 @@ import {
   CHUNK_MULTICAST,
   CHUNK_REFERENCE,
   CHUNK_SENDFILE,
+  copyChain,
   foreignChunk,
   freeChunk,
   freeChunks,
@@ -36,6 +37,7 @@ import {
   unlinkEntry,
 } from "./evbuffer_cb.js";
 import type { CbFunc, DeferredQueue, EvbufferParent, ObsoleteCbFunc } from "./evbuffer_cb.js";
+import { cformat, cformatInto } from "./printf.js";
 import * as search from "./evbuffer_search.js";
 import * as space from "./evbuffer_space.js";
 import type { EolStyle, Iovec, Pos } from "./evbuffer_search.js";
@@ -374,24 +376,39 @@ export class Evbuffer {
   }
 
   /**
-   * evbuffer_add_vprintf's placement of already-formatted bytes (null: the
-   * format failed, after libevent has already made room). The count or -1.
+   * evbuffer_add_vprintf: formats into the free space of the last chunk
+   * (made at least 64 bytes first, as libevent does), or, when the output
+   * does not fit there, into a chunk made big enough. The count, or -1
+   * (a frozen end, a format C's vsnprintf rejects, no memory).
    */
-  addFormatted(out: Uint8Array | null): number {
+  addPrintf(fmt: string | Uint8Array, args: readonly unknown[]): number {
     if (this.freezeEnd) return -1;
     this.gen++;
-    let c = this.expandSinglechain(64);
-    if (!c || out === null) return -1;
-    const sz = out.length;
-    if (sz >= c.space()) {
-      c = this.expandSinglechain(sz + 1);
+    const lwd = this.lastWithData();
+    let c: Chunk | null = lwd;
+    if (c === null || c.space() < 64) {
+      c = this.expandSinglechain(64);
       if (!c) return -1;
     }
-    c.append(out, 0, sz);
+    // vsnprintf's output must leave room for its NUL.
+    let sz = cformatInto(c.dataView(), c.base + c.misalign + c.off, c.space() - 1, fmt, args);
+    if (sz >= 0) c.off += sz;
+    else {
+      const out = cformat(fmt, args);
+      if (out === null) return -1;
+      sz = out.length;
+      if (sz >= c.space()) {
+        c = this.expandSinglechain(sz + 1);
+        if (!c) return -1;
+      }
+      c.append(out, 0, sz);
+    }
     this.totalLen += sz;
-    this.nAdd += sz;
-    this.advanceLastWithData();
-    invokeCallbacks(this);
+    if (c !== lwd || c.next !== null) this.advanceLastWithData();
+    if (this.cbHead !== null) {
+      this.nAdd += sz;
+      invokeCallbacks(this);
+    }
     return sz;
   }
 
@@ -451,18 +468,8 @@ export class Evbuffer {
     }
     if (n <= 0) return 0;
     if (this.freezeStart) return -1;
-    const nread = n;
-    let at = 0;
-    while (n && n >= c!.off - inChain) {
-      const len = c!.off - inChain;
-      c!.copyTo(out, at, inChain, len);
-      at += len;
-      n -= len;
-      c = c!.next;
-      inChain = 0;
-    }
-    if (n) c!.copyTo(out, at, inChain, n);
-    return nread;
+    copyChain(c!, inChain, out, 0, n);
+    return n;
   }
 
   /** evbuffer_remove: copy out then drain. Returns the count, or -1. */

@@ -23,6 +23,9 @@ export const EOL_NUL = 4;
 const CR = 13;
 const LF = 10;
 const CRLF_BYTES = Buffer.from("\r\n");
+// Called through a reference: looked up on a Buffer at each call, the method
+// costs an inline-cache call even in optimized code.
+const indexOf = Buffer.prototype.indexOf;
 
 /**
  * The inside of a struct evbuffer_ptr: the position, the chunk it falls in
@@ -103,18 +106,59 @@ function matchesAt(c: Chunk, at: number, what: Uint8Array): boolean {
   return k === len;
 }
 
-/** Data offset of the first full match of `what` inside chunk c at or after `from`, or -1. */
-function indexInChunk(c: Chunk, what: Uint8Array, from: number): number {
-  if (what.length === 1) return c.indexOfByte(what[0], from);
+// Byte classes by how often they occur in text and typical binary data,
+// most common first: the search looks for the needle's rarest byte
+// (memchr speed), then compares the whole needle around each hit.
+const COMMON_FIRST =
+  " etaoinsrhldcu\n\0mfpgwybv,.\r\tkETAOINSRHLDCUMFPGWYBV0123456789-_/:=\"'xjqzKXJQZ()";
+const RARITY = new Uint8Array(256).fill(255);
+for (let i = 0; i < COMMON_FIRST.length; i++) RARITY[COMMON_FIRST.charCodeAt(i)] = i;
+RARITY[0xff] = 16;
+
+/** Index in `what` of its rarest byte (the last of equally rare ones). */
+function rareIndex(what: Uint8Array): number {
+  let best = 0;
+  for (let i = 1; i < what.length; i++) if (RARITY[what[i]] >= RARITY[what[best]]) best = i;
+  return best;
+}
+
+/** True iff mem[at, at + what.length) holds `what`. */
+function equalAt(mem: Uint8Array, at: number, what: Uint8Array): boolean {
+  for (let k = 0; k < what.length; k++) if (mem[at + k] !== what[k]) return false;
+  return true;
+}
+
+/**
+ * Data offset of the first full match of `what` inside chunk c at or after
+ * `from`, or -1. `rare` is rareIndex(what). Hits of the rare byte that are
+ * not matches are counted; when they are too many for their distance (the
+ * byte is common in this data), the rest of the chunk is left to indexOf.
+ */
+function indexInChunk(c: Chunk, what: Uint8Array, rare: number, from: number): number {
+  const len = what.length;
+  if (len === 1) return c.indexOfByte(what[0], from);
   const start = c.misalign + from;
   const end = c.misalign + c.off;
-  if (end - start < what.length) return -1;
+  if (end - start < len) return -1;
   const mem = c.region();
+  const byte = what[rare];
+  let misses = 0;
+  for (let h = start + rare; ; h++) {
+    h = indexOf.call(mem, byte, h);
+    const at = h - rare;
+    if (h < 0 || at + len > end) return -1;
+    if (equalAt(mem, at, what)) return at - c.misalign;
+    if (++misses > 8 + ((h - start) >> 8)) return indexOfFrom(c, mem, what, at + 1, end);
+  }
+}
+
+/** indexInChunk's fallback: indexOf on the data from `start` (a memory index). */
+function indexOfFrom(c: Chunk, mem: Buffer, what: Uint8Array, start: number, end: number): number {
   let i: number;
   // Scanning a little past the data is cheaper than making a view.
-  if (mem.length - end <= 256) i = mem.indexOf(what, start);
+  if (mem.length - end <= 256) i = indexOf.call(mem, what, start);
   else {
-    i = mem.subarray(start, end).indexOf(what);
+    i = indexOf.call(mem.subarray(start, end), what);
     if (i >= 0) i += start;
   }
   return i < 0 || i + what.length > end ? -1 : i - c.misalign;
@@ -140,9 +184,10 @@ export function searchRange(
   const len = what.length;
   if (len === 0) return new Pos(pos, c, inChain, buf, buf.gen);
   const first = what[0];
+  const rare = rareIndex(what);
   while (c) {
     if (end && pos + len > end.pos) return notFound();
-    const i = indexInChunk(c, what, inChain);
+    const i = indexInChunk(c, what, rare, inChain);
     if (i >= 0) return found(buf, pos + (i - inChain), c, i, len, end);
     // A match straddling the end of this chunk starts in its last len-1 bytes.
     const off = c.off;

@@ -31,12 +31,17 @@ interface Spec {
   prec: number;
   len: number;
   conv: number; // char code of the conversion letter
-  plain: boolean; // no flags, width, precision or length: eligible for the fast paths
+  direct: number; // how writeDirect prints it (D_*), or D_NONE
+  // %s: the last string printed and its bytes (a format is usually used in a loop).
+  str: string | null;
+  strBytes: Bytes | null;
 }
 
 interface Format {
   lits: string[]; // lits[i] precedes specs[i]; one more literal than specs
   specs: Spec[];
+  litBytes: Bytes[]; // the literals' bytes, for writeDirect
+  direct: boolean; // every spec is one writeDirect prints
 }
 
 /**
@@ -54,40 +59,60 @@ interface Format {
 export function cformat(fmt: string | Uint8Array, args: readonly unknown[]): Buffer | null {
   const f = typeof fmt === "string" ? compiled(fmt) : parse(cString(fmt, NONE));
   if (f === null) return null;
+  if (f.direct) {
+    const n = writeDirect(f, args, scratch, 0, scratch.byteLength);
+    if (n >= 0) return copySlice.call(scratchBuffer, 0, n) as Buffer;
+  }
   const { lits, specs } = f;
   let out = lits[0];
   argi = 0;
   for (let k = 0; k < specs.length; k++) {
-    const sp = specs[k];
-    let piece: string | null;
-    if (sp.plain && argi < args.length) {
-      const a = args[argi];
-      if ((sp.conv === 100 || sp.conv === 105) && typeof a === "number" && (a | 0) === a) {
-        piece = "" + a;
-        argi++;
-      } else if (sp.conv === 115 && typeof a === "string") {
-        piece = byteString(a);
-        argi++;
-      } else piece = convert(sp, args);
-    } else piece = convert(sp, args);
+    const piece = convert(specs[k], args);
     if (piece === null) return null;
     out += piece + lits[k + 1];
   }
   return encode(out);
 }
 
+/**
+ * cformat's bytes written straight into bytes [at, at + room) of `mem`, for the common
+ * formats (%d %i %u %x %X %c %s, with l/ll/z/j/t, a width and the - and 0
+ * flags, ordinary arguments). Returns the count written, or -1 when the
+ * output would not fit or the format or an argument needs cformat (which
+ * then gives the answer; bytes left in mem past `at` mean nothing).
+ */
+export function cformatInto(
+  mem: DataView,
+  at: number,
+  room: number,
+  fmt: string | Uint8Array,
+  args: readonly unknown[],
+): number {
+  if (typeof fmt !== "string") return -1;
+  const f = compiled(fmt);
+  if (f === null || !f.direct) return -1;
+  const end = writeDirect(f, args, mem, at, at + room);
+  return end < 0 ? -1 : end - at;
+}
+
 // ---- parsing ---------------------------------------------------------------
 
 const cache = new Map<string, Format | null>();
 const CACHE_SIZE = 256;
+// The last format compiled: a program formats with the same one in a loop.
+let lastFmt: string | null = null;
+let lastFormat: Format | null = null;
 
 function compiled(fmt: string): Format | null {
+  if (fmt === lastFmt) return lastFormat;
   let f = cache.get(fmt);
   if (f === undefined) {
     f = parse(byteString(fmt));
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
     cache.set(fmt, f);
   }
+  lastFmt = fmt;
+  lastFormat = f;
   return f;
 }
 
@@ -104,7 +129,8 @@ function parse(s: string): Format | null {
     const j = s.indexOf("%", i);
     if (j < 0) {
       lits.push(lit + s.slice(i));
-      return { lits, specs };
+      const litBytes = lits.map(bytesOf);
+      return { lits, specs, litBytes, direct: specs.every((sp) => sp.direct !== D_NONE) };
     }
     lit += s.slice(i, j);
     i = j + 1;
@@ -156,12 +182,280 @@ function parse(s: string): Format | null {
     }
     lits.push(lit);
     lit = "";
-    const plain = flags === 0 && width === NONE && prec === NONE && len === LEN_INT;
-    specs.push({ flags, width, prec, len, conv, plain });
+    const direct = directKind(flags, width, prec, len, conv);
+    specs.push({ flags, width, prec, len, conv, direct, str: null, strBytes: null });
   }
 }
 
 const CONVERSIONS = [..."diouxXcsfFeEgGaAp%"].map((ch) => ch.charCodeAt(0));
+
+// ---- writing bytes directly ------------------------------------------------
+//
+// The common conversions, printed byte by byte into the caller's memory with
+// no intermediate string. Each writer takes only arguments whose output it
+// knows to be exactly cformat's (integers that need no wrapping, ASCII
+// strings); anything else returns -1 and cformat's general path decides.
+
+const D_NONE = 0;
+const D_SIGNED = 1; // d i
+const D_UNSIGNED = 2; // u
+const D_HEX = 3; // x
+const D_HEX_UPPER = 4; // X
+const D_STRING = 5; // s
+const D_CHAR = 6; // c
+
+function directKind(flags: number, width: number, prec: number, len: number, conv: number) {
+  if ((flags & ~(MINUS | ZERO)) !== 0 || width === STAR || prec !== NONE) return D_NONE;
+  const int = len === LEN_INT || len === LEN_64;
+  if (conv === 100 || conv === 105) return int ? D_SIGNED : D_NONE;
+  if (conv === 117) return int ? D_UNSIGNED : D_NONE;
+  if (conv === 120) return int ? D_HEX : D_NONE;
+  if (conv === 88) return int ? D_HEX_UPPER : D_NONE;
+  if (conv === 115) return len === LEN_INT ? D_STRING : D_NONE;
+  if (conv === 99) return len === LEN_INT ? D_CHAR : D_NONE;
+  return D_NONE;
+}
+
+/**
+ * Bytes to write, as little-endian 32-bit words (the last one holding the
+ * length % 4 tail bytes): DataView writes a word as cheaply as a byte.
+ */
+class Bytes {
+  length = 0;
+  readonly words: Int32Array;
+  constructor(capacity: number) {
+    this.words = new Int32Array((capacity + 3) >> 2);
+  }
+}
+
+function bytesOf(s: string): Bytes {
+  const b = Buffer.from(s, "latin1");
+  const r = new Bytes(b.length);
+  r.length = b.length;
+  for (let i = 0; i < b.length; i++) r.words[i >> 2] |= b[i] << (8 * (i & 3));
+  return r;
+}
+
+const scratchBuffer = Buffer.allocUnsafeSlow(4096);
+const scratch = new DataView(scratchBuffer.buffer, scratchBuffer.byteOffset, 4096);
+/** Uint8Array#slice: on a Buffer it makes a Buffer copy. */
+const copySlice = Uint8Array.prototype.slice;
+const HEX_LOWER = Uint8Array.from(Buffer.from("0123456789abcdef", "latin1"));
+const HEX_UPPER = Uint8Array.from(Buffer.from("0123456789ABCDEF", "latin1"));
+const NULL_STRING = bytesOf("(null)");
+/** POW10[n] = 10^n, up to the first power above every safe integer. */
+const POW10 = Array.from({ length: 17 }, (_, n) => 10 ** n);
+
+/** Prints f into dv from `at`, never past `end`. The new end, or -1. */
+function writeDirect(
+  f: Format,
+  args: readonly unknown[],
+  dv: DataView,
+  at: number,
+  end: number,
+): number {
+  const specs = f.specs;
+  const lits = f.litBytes;
+  if (specs.length > args.length) return -1;
+  let p = putBytes(dv, at, end, lits[0]);
+  for (let k = 0; k < specs.length && p >= 0; k++) {
+    p = putSpec(dv, p, end, specs[k], args[k]);
+    if (p >= 0) p = putBytes(dv, p, end, lits[k + 1]);
+  }
+  return p;
+}
+
+function putBytes(dv: DataView, p: number, end: number, b: Bytes): number {
+  const n = b.length;
+  if (p + n > end) return -1;
+  const w = b.words;
+  const nw = (n + 3) >> 2;
+  if (p + 4 * nw <= end) {
+    // Whole words: the bytes past n land in the room after the output.
+    for (let k = 0; k < nw; k++) dv.setInt32(p + 4 * k, w[k], true);
+    return p + n;
+  }
+  const full = n >> 2;
+  for (let k = 0; k < full; k++) dv.setInt32(p + 4 * k, w[k], true);
+  let q = p + 4 * full;
+  for (let t = w[full]; q < p + n; q++, t >>= 8) dv.setUint8(q, t);
+  return q;
+}
+
+function putSpec(dv: DataView, p: number, end: number, sp: Spec, a: unknown): number {
+  switch (sp.direct) {
+    case D_SIGNED:
+      if (typeof a !== "number" || !(sp.len === LEN_INT ? (a | 0) === a : Number.isSafeInteger(a)))
+        return -1;
+      return a < 0
+        ? putInteger(dv, p, end, -a, null, 45, sp)
+        : putInteger(dv, p, end, a, null, 0, sp);
+    case D_UNSIGNED:
+    case D_HEX:
+    case D_HEX_UPPER: {
+      let v: number;
+      if (typeof a !== "number") return -1;
+      if (sp.len === LEN_INT) {
+        if ((a | 0) !== a && a >>> 0 !== a) return -1;
+        v = a >>> 0;
+      } else if (Number.isSafeInteger(a) && a >= 0) v = a;
+      else return -1;
+      if (sp.direct === D_UNSIGNED) return putInteger(dv, p, end, v, null, 0, sp);
+      return putInteger(dv, p, end, v, sp.direct === D_HEX ? HEX_LOWER : HEX_UPPER, 0, sp);
+    }
+    case D_STRING:
+      if (typeof a === "string") {
+        if (a === sp.str) return putPadded(dv, p, end, sp.strBytes!, sp);
+        return a.length <= MEMO_MAX ? putMemo(dv, p, end, a, sp) : putAscii(dv, p, end, a, sp);
+      }
+      if (a === null) return putPadded(dv, p, end, NULL_STRING, sp);
+      return -1;
+    default: {
+      // D_CHAR
+      let c: number;
+      if (typeof a === "number" && (a | 0) === a) c = a & 0xff;
+      else if (typeof a === "string" && a.length === 1 && a.charCodeAt(0) < 0x80)
+        c = a.charCodeAt(0);
+      else return -1;
+      const pad = sp.width - 1;
+      if (p + (pad > 0 ? sp.width : 1) > end) return -1;
+      if (pad > 0 && (sp.flags & MINUS) === 0) p = putRun(dv, p, 32, pad);
+      dv.setUint8(p++, c);
+      return pad > 0 && sp.flags & MINUS ? putRun(dv, p, 32, pad) : p;
+    }
+  }
+}
+
+function putRun(dv: DataView, p: number, byte: number, n: number): number {
+  for (let i = 0; i < n; i++) dv.setUint8(p + i, byte);
+  return p + n;
+}
+
+/** The digits of v (a non-negative safe integer) in base 10 or 16, after `sign` (0: none), padded. */
+function putInteger(
+  dv: DataView,
+  p: number,
+  end: number,
+  v: number,
+  hex: Uint8Array | null,
+  sign: number,
+  sp: Spec,
+): number {
+  const n = hex === null ? decimalLength(v) : hexLength(v);
+  const len = sign === 0 ? n : n + 1;
+  const pad = sp.width - len;
+  if (p + (pad > 0 ? sp.width : len) > end) return -1;
+  const flags = sp.flags;
+  if (pad > 0 && (flags & (MINUS | ZERO)) === 0) p = putRun(dv, p, 32, pad);
+  if (sign !== 0) dv.setUint8(p++, sign);
+  if (pad > 0 && (flags & (MINUS | ZERO)) === ZERO) p = putRun(dv, p, 48, pad);
+  p += n;
+  if (hex !== null) putHex(dv, p, v, hex);
+  else putDecimal(dv, p, v);
+  return pad > 0 && flags & MINUS ? putRun(dv, p, 32, pad) : p;
+}
+
+function decimalLength(v: number): number {
+  let n = 1;
+  while (v >= POW10[n]) n++;
+  return n;
+}
+
+function hexLength(v: number): number {
+  let n = 1;
+  for (let t = v; t >= 16; t = Math.floor(t / 16)) n++;
+  return n;
+}
+
+// Below 2^31 the digit arithmetic stays in int32 (division by a constant is a multiply).
+
+/** PAIRS[n] = the two digits of n (0-99) as a little-endian 16-bit word. */
+const PAIRS = Uint16Array.from(
+  { length: 100 },
+  (_, n) => (48 + ((n / 10) | 0)) | ((48 + (n % 10)) << 8),
+);
+
+/** Writes the decimal digits of v backwards, ending just before `p`, two at a time. */
+function putDecimal(dv: DataView, p: number, v: number): void {
+  for (; v > INT_MAX; v = Math.floor(v / 10)) dv.setUint8(--p, 48 + v - Math.floor(v / 10) * 10);
+  let t = v | 0;
+  while (t >= 100) {
+    const q = (t / 100) | 0;
+    p -= 2;
+    dv.setUint16(p, PAIRS[t - q * 100], true);
+    t = q;
+  }
+  if (t >= 10) dv.setUint16(p - 2, PAIRS[t], true);
+  else dv.setUint8(p - 1, 48 + t);
+}
+
+/** Writes the hex digits of v backwards, ending just before `p`. */
+function putHex(dv: DataView, p: number, v: number, digits: Uint8Array): void {
+  for (; v > INT_MAX; v = Math.floor(v / 16)) dv.setUint8(--p, digits[v % 16]);
+  let t = v | 0;
+  do {
+    dv.setUint8(--p, digits[t & 15]);
+    t >>= 4;
+  } while (t !== 0);
+}
+
+/** Strings up to this length are remembered by their spec. */
+const MEMO_MAX = 32;
+
+/** A short ASCII string, remembered by `sp` with its bytes, padded; -1 for any other string. */
+function putMemo(dv: DataView, p: number, end: number, s: string, sp: Spec): number {
+  const m = (sp.strBytes ??= new Bytes(MEMO_MAX));
+  const w = m.words;
+  const n = s.length;
+  sp.str = null; // until m holds s
+  let all = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const c0 = s.charCodeAt(i);
+    const c1 = s.charCodeAt(i + 1);
+    const c2 = s.charCodeAt(i + 2);
+    const c3 = s.charCodeAt(i + 3);
+    all |= c0 | c1 | c2 | c3;
+    w[i >> 2] = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
+  }
+  if (i < n) {
+    let t = 0;
+    for (let shift = 0; i < n; i++, shift += 8) {
+      const c = s.charCodeAt(i);
+      all |= c;
+      t |= c << shift;
+    }
+    w[n >> 2] = t;
+  }
+  if (all > 0x7f) return -1;
+  m.length = n;
+  sp.str = s;
+  return putPadded(dv, p, end, m, sp);
+}
+
+/** A string of ASCII characters (its own bytes), padded; -1 for any other string. */
+function putAscii(dv: DataView, p: number, end: number, s: string, sp: Spec): number {
+  const n = s.length;
+  const pad = sp.width - n;
+  if (p + (pad > 0 ? sp.width : n) > end) return -1;
+  if (pad > 0 && (sp.flags & MINUS) === 0) p = putRun(dv, p, 32, pad);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    dv.setUint8(p + i, c);
+  }
+  p += n;
+  return pad > 0 && sp.flags & MINUS ? putRun(dv, p, 32, pad) : p;
+}
+
+/** Bytes, padded with spaces to the width. */
+function putPadded(dv: DataView, p: number, end: number, b: Bytes, sp: Spec): number {
+  const pad = sp.width - b.length;
+  if (p + (pad > 0 ? sp.width : b.length) > end) return -1;
+  if (pad > 0 && (sp.flags & MINUS) === 0) p = putRun(dv, p, 32, pad);
+  p = putBytes(dv, p, end, b);
+  return pad > 0 && sp.flags & MINUS ? putRun(dv, p, 32, pad) : p;
+}
 
 // ---- conversions -----------------------------------------------------------
 

@@ -24,7 +24,6 @@ import { Pos, posAt, ptrSet } from "../core/evbuffer_search.js";
 import { FileSegment, addFile, addFileSegment } from "../core/evbuffer_file.js";
 import type { SegmentCleanup } from "../core/evbuffer_file.js";
 import { getLastErrno, readFd, writeFd } from "../core/evbuffer_fd.js";
-import { cformat } from "../core/printf.js";
 import { set_errno } from "../libc/errno.js";
 import { evthreadEnabled } from "./thread.js";
 import * as checks from "./checks.js";
@@ -457,8 +456,7 @@ export function evbuffer_add_vprintf(
     throw args.typeError(fn, "fmt", `must be a string or Uint8Array, got ${args.describe(fmt)}`);
   if (!Array.isArray(ap))
     throw args.typeError(fn, "ap", `must be an array of arguments, got ${args.describe(ap)}`);
-  if (b.freezeEnd) return -1;
-  return b.addFormatted(cformat(fmt, ap));
+  return b.addPrintf(fmt, ap);
 }
 
 export function evbuffer_add_printf(
@@ -473,8 +471,7 @@ export function evbuffer_add_printf(
       "fmt",
       `must be a string or Uint8Array, got ${args.describe(fmt)}`,
     );
-  if (buf.freezeEnd) return -1;
-  return buf.addFormatted(cformat(fmt, ap));
+  return buf.addPrintf(fmt, ap);
 }
 
 // ---- lines, search, positions, peek ----
