@@ -84,8 +84,6 @@ const EMPTY = Buffer.alloc(0);
 const setBytes = Uint8Array.prototype.set;
 const subarray = Uint8Array.prototype.subarray;
 const indexOf = Buffer.prototype.indexOf;
-/** Uint8Array#slice: on a Buffer it makes a Buffer copy, faster than allocUnsafe + set. */
-const copySlice = Uint8Array.prototype.slice;
 
 export class Chunk {
   next: Chunk | null = null;
@@ -173,8 +171,9 @@ export class Chunk {
 
   /** A new Buffer holding a copy of n data bytes from `from`. */
   copyOut(from: number, n: number): Buffer {
-    const s = this.misalign + from;
-    return copySlice.call(this.region(), s, s + n) as Buffer;
+    const b = Buffer.allocUnsafe(n);
+    copyBytes(this.raw, this.base + this.misalign + from, b, 0, n);
+    return b;
   }
 
   /** A Buffer over this chunk's memory; data is at [misalign, misalign + off). */

@@ -391,18 +391,33 @@ export class Evbuffer {
       if (!c) return -1;
     }
     // vsnprintf's output must leave room for its NUL.
-    let sz = cformatInto(c.dataView(), c.base + c.misalign + c.off, c.space() - 1, fmt, args);
-    if (sz >= 0) c.off += sz;
-    else {
-      const out = cformat(fmt, args);
-      if (out === null) return -1;
-      sz = out.length;
-      if (sz >= c.space()) {
-        c = this.expandSinglechain(sz + 1);
-        if (!c) return -1;
-      }
-      c.append(out, 0, sz);
+    const sz = cformatInto(c.dataView(), c.base + c.misalign + c.off, c.space() - 1, fmt, args);
+    if (sz < 0) return this.printfGeneral(c, lwd, fmt, args);
+    c.off += sz;
+    return this.printed(c, lwd, sz);
+  }
+
+  /** addPrintf's general case: cformat's output, in a chunk made big enough if need be. */
+  private printfGeneral(
+    c: Chunk,
+    lwd: Chunk | null,
+    fmt: string | Uint8Array,
+    args: readonly unknown[],
+  ): number {
+    const out = cformat(fmt, args);
+    if (out === null) return -1;
+    const sz = out.length;
+    if (sz >= c.space()) {
+      const big = this.expandSinglechain(sz + 1);
+      if (!big) return -1;
+      c = big;
     }
+    c.append(out, 0, sz);
+    return this.printed(c, lwd, sz);
+  }
+
+  /** Accounts sz bytes printed into c (lwd: the last chunk with data before). */
+  private printed(c: Chunk, lwd: Chunk | null, sz: number): number {
     this.totalLen += sz;
     if (c !== lwd || c.next !== null) this.advanceLastWithData();
     if (this.cbHead !== null) {

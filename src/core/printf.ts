@@ -1,7 +1,10 @@
 // C99 printf, printing exactly what glibc prints: one engine for
 // evbuffer_add_printf and the printf family of bufferevent/libc.
 //
-// Output is assembled as a "byte string" (one char per byte, 0-255) and
+// Formats are parsed once (cached). The common conversions are written as
+// bytes straight into the destination (writeDirect: evbuffer_add_printf
+// prints into the buffer's last chunk, as vsnprintf does in C). Everything
+// else is assembled as a "byte string" (one char per byte, 0-255) and
 // encoded once as latin1, so literal bytes, %c bytes and UTF-8 strings mix
 // without re-encoding, and widths and precisions count bytes as C does.
 
@@ -75,11 +78,12 @@ export function cformat(fmt: string | Uint8Array, args: readonly unknown[]): Buf
 }
 
 /**
- * cformat's bytes written straight into bytes [at, at + room) of `mem`, for the common
- * formats (%d %i %u %x %X %c %s, with l/ll/z/j/t, a width and the - and 0
- * flags, ordinary arguments). Returns the count written, or -1 when the
- * output would not fit or the format or an argument needs cformat (which
- * then gives the answer; bytes left in mem past `at` mean nothing).
+ * cformat's bytes written straight into bytes [at, at + room) of `mem`,
+ * for the common formats (%d %i %u %x %X %c %s, with l/ll/z/j/t, a width
+ * and the - and 0 flags, ordinary arguments). Returns the count written,
+ * or -1 when the output would not fit or the format or an argument needs
+ * cformat (which then gives the answer; bytes left in mem past `at` mean
+ * nothing).
  */
 export function cformatInto(
   mem: DataView,
@@ -306,7 +310,7 @@ function putSpec(dv: DataView, p: number, end: number, sp: Spec, a: unknown): nu
     case D_STRING:
       if (typeof a === "string") {
         if (a === sp.str) return putPadded(dv, p, end, sp.strBytes!, sp);
-        return a.length <= MEMO_MAX ? putMemo(dv, p, end, a, sp) : putAscii(dv, p, end, a, sp);
+        return putString(dv, p, end, a, sp);
       }
       if (a === null) return putPadded(dv, p, end, NULL_STRING, sp);
       return -1;
@@ -367,15 +371,17 @@ function hexLength(v: number): number {
   return n;
 }
 
-// Below 2^31 the digit arithmetic stays in int32 (division by a constant is a multiply).
-
 /** PAIRS[n] = the two digits of n (0-99) as a little-endian 16-bit word. */
 const PAIRS = Uint16Array.from(
   { length: 100 },
   (_, n) => (48 + ((n / 10) | 0)) | ((48 + (n % 10)) << 8),
 );
 
-/** Writes the decimal digits of v backwards, ending just before `p`, two at a time. */
+/**
+ * Writes the decimal digits of v backwards, ending just before `p`, two at a
+ * time. Below 2^31 the arithmetic stays in int32 (a division by a constant
+ * is a multiply).
+ */
 function putDecimal(dv: DataView, p: number, v: number): void {
   for (; v > INT_MAX; v = Math.floor(v / 10)) dv.setUint8(--p, 48 + v - Math.floor(v / 10) * 10);
   let t = v | 0;
@@ -399,15 +405,23 @@ function putHex(dv: DataView, p: number, v: number, digits: Uint8Array): void {
   } while (t !== 0);
 }
 
-/** Strings up to this length are remembered by their spec. */
+/** Strings up to this length are remembered by their spec, with their bytes. */
 const MEMO_MAX = 32;
+/** The bytes of the last longer string. */
+let longBytes = new Bytes(256);
 
-/** A short ASCII string, remembered by `sp` with its bytes, padded; -1 for any other string. */
-function putMemo(dv: DataView, p: number, end: number, s: string, sp: Spec): number {
-  const m = (sp.strBytes ??= new Bytes(MEMO_MAX));
-  const w = m.words;
+/** An ASCII string (its own bytes), padded; -1 for any other string. */
+function putString(dv: DataView, p: number, end: number, s: string, sp: Spec): number {
   const n = s.length;
-  sp.str = null; // until m holds s
+  let b: Bytes;
+  if (n <= MEMO_MAX) {
+    b = sp.strBytes ??= new Bytes(MEMO_MAX);
+    sp.str = null; // until b holds s
+  } else {
+    if (longBytes.words.length * 4 < n) longBytes = new Bytes(n);
+    b = longBytes;
+  }
+  const w = b.words;
   let all = 0;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -428,24 +442,9 @@ function putMemo(dv: DataView, p: number, end: number, s: string, sp: Spec): num
     w[n >> 2] = t;
   }
   if (all > 0x7f) return -1;
-  m.length = n;
-  sp.str = s;
-  return putPadded(dv, p, end, m, sp);
-}
-
-/** A string of ASCII characters (its own bytes), padded; -1 for any other string. */
-function putAscii(dv: DataView, p: number, end: number, s: string, sp: Spec): number {
-  const n = s.length;
-  const pad = sp.width - n;
-  if (p + (pad > 0 ? sp.width : n) > end) return -1;
-  if (pad > 0 && (sp.flags & MINUS) === 0) p = putRun(dv, p, 32, pad);
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7f) return -1;
-    dv.setUint8(p + i, c);
-  }
-  p += n;
-  return pad > 0 && sp.flags & MINUS ? putRun(dv, p, 32, pad) : p;
+  b.length = n;
+  if (n <= MEMO_MAX) sp.str = s;
+  return putPadded(dv, p, end, b, sp);
 }
 
 /** Bytes, padded with spaces to the width. */
