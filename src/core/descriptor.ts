@@ -4,9 +4,10 @@
 // reports it to libevent: it says what epoll_wait would return for it now
 // (poll()), and tells its watchers when Node reports something new
 // (notify()). Events without EV_ET are level-triggered: after such an
-// event's callback has run, a descriptor that is still ready activates it
-// again once Node has had its turn (the next "epoll_wait"), so a callback
-// that leaves bytes unread runs again without starving other I/O.
+// event's callback has run, its base's next poll asks the descriptor again
+// (recheck()), so a callback that leaves bytes unread runs again in the next
+// pass, as epoll_wait would report it; the loop still gives Node its turn
+// every few milliseconds, so other I/O is not starved.
 //
 // evbuffer_read and evbuffer_write on a managed descriptor go through it too.
 //
@@ -17,7 +18,7 @@
 // descriptor can have.
 import { readFileSync } from "node:fs";
 import { CbState } from "./callback.js";
-import { Event } from "./event.js";
+import type { Event } from "./event.js";
 import { EV_CLOSED, EV_ET, EV_READ, EV_WRITE } from "./flags.js";
 import { registerFd, unregisterFd, type IoSource } from "./io_source.js";
 import { setDescriptorLookup, setLastErrno, type DescriptorIO } from "./evbuffer_fd.js";
@@ -44,8 +45,8 @@ export function resultFor(events: number, mask: number): number {
   return r && events & EV_ET ? r | EV_ET : r;
 }
 
-// Work for the next poll: one setImmediate runs all of it, after Node's I/O
-// phase, as the next epoll_wait would see it.
+// Changes the program's own calls cause (a shutdown, a close) are reported
+// after Node's next I/O phase, as the next epoll_wait would see them.
 let soonQueue: (() => void)[] = [];
 
 function soon(fn: () => void): void {
@@ -55,19 +56,6 @@ function soon(fn: () => void): void {
       soonQueue = [];
       for (const f of q) f();
     });
-}
-
-const baseRun = Event.prototype.run;
-
-/**
- * The run of a level-triggered event on a descriptor: the callback, then a
- * readiness check at the next poll. The scheduler has no per-run hook for
- * I/O sources, so the event carries this as its own run while it watches.
- */
-function runThenRecheck(this: Event): void {
-  baseRun.call(this);
-  const d = this.io;
-  if (d instanceof Descriptor) soon(() => d.recheck(this));
 }
 
 export abstract class Descriptor implements IoSource {
@@ -124,16 +112,14 @@ export abstract class Descriptor implements IoSource {
       return false;
     }
     this.watchers.push(ev);
-    if (!(ev.events & EV_ET)) ev.run = runThenRecheck;
     // A descriptor that is ready when added is reported by the next poll.
-    soon(() => this.recheck(ev));
+    ev.base?.pollSoon(ev);
     return true;
   }
 
   unwatch(ev: Event): void {
     const i = this.watchers.indexOf(ev);
     if (i >= 0) this.watchers.splice(i, 1);
-    if (ev.run === runThenRecheck) delete (ev as { run?: unknown }).run;
   }
 
   /** Activates `ev` if it is idle, still watching, and this descriptor is ready for it. */

@@ -4,7 +4,7 @@
 // back once per delivery, a persistent one re-arms its timeout first, any
 // other is deleted before its callback.
 import { Callback, CbState } from "./callback.js";
-import { EV_PERSIST, EV_SIGNAL } from "./flags.js";
+import { EV_ET, EV_PERSIST, EV_SIGNAL } from "./flags.js";
 import type { IoSource } from "./io_source.js";
 import type { Timed } from "./timer_heap.js";
 import type { EventBase } from "./event_base.js";
@@ -43,6 +43,11 @@ export class Event extends Callback implements Timed {
   declare freed: boolean;
   declare deadline: number;
   declare heapIndex: number;
+  /** On its base's list of events for the next poll to recheck. */
+  declare pollQueued: boolean;
+  /** Links of the base's list of inserted events (oldest first). */
+  declare insPrev: Event | null;
+  declare insNext: Event | null;
 
   constructor(base: EventBase | null, fd: number, events: number, cb: EventCb | null, arg: any) {
     super();
@@ -83,6 +88,8 @@ export class Event extends Callback implements Timed {
     // libevent leaves ev_timeout as it was: event_pending can still report it.
     if (typeof ev.deadline !== "number") ev.deadline = 0;
     ev.heapIndex = -1;
+    ev.pollQueued = false;
+    ev.insPrev = ev.insNext = null;
     return ev;
   }
 
@@ -103,6 +110,8 @@ export class Event extends Callback implements Timed {
     if (this.events & EV_PERSIST && this.interval > 0) base.rescheduleTimer(this);
     const cb = this.cb;
     if (cb) cb(this.fd, this.res, this.arg);
+    // Level-triggered: a descriptor still ready is reported again by the next poll.
+    if (this.io !== null && this.inserted && !(this.events & EV_ET)) base.pollSoon(this);
   }
 
   /** Calls the finalizer, then frees the event if `free` (by default: as event_free_finalize asked by then). */

@@ -67,8 +67,12 @@ export class EventBase {
   activeCountMax = 0;
   private nVirtual = 0;
   virtualCountMax = 0;
-  /** Inserted events (I/O and signals), oldest first. */
-  private readonly insertedEvents = new Set<Event>();
+  /** Inserted events (I/O and signals), oldest first, linked through the events. */
+  private insHead: Event | null = null;
+  private insTail: Event | null = null;
+  /** Level-triggered events whose descriptor the next poll checks again. */
+  private pollList: Event[] = [];
+  private pollSpare: Event[] = [];
 
   running = false;
   gotExit = false;
@@ -237,7 +241,7 @@ export class EventBase {
     ) {
       if (!this.watch(ev)) return -1;
       ev.inserted = true;
-      this.insertedEvents.add(ev);
+      this.linkInserted(ev);
       this.counted(ev, 1);
     }
     if (timeoutUs === null) return 0;
@@ -267,6 +271,51 @@ export class EventBase {
     return false;
   }
 
+  private linkInserted(ev: Event): void {
+    ev.insNext = null;
+    ev.insPrev = this.insTail;
+    if (this.insTail) this.insTail.insNext = ev;
+    else this.insHead = ev;
+    this.insTail = ev;
+  }
+
+  private unlinkInserted(ev: Event): void {
+    if (ev.insPrev) ev.insPrev.insNext = ev.insNext;
+    else this.insHead = ev.insNext;
+    if (ev.insNext) ev.insNext.insPrev = ev.insPrev;
+    else this.insTail = ev.insPrev;
+    ev.insPrev = ev.insNext = null;
+  }
+
+  /** Inserted events, newest first (the order libevent's maps hold them in). */
+  private insertedNewestFirst(): Event[] {
+    const out: Event[] = [];
+    for (let e = this.insTail; e; e = e.insPrev) out.push(e);
+    return out;
+  }
+
+  /** Has the next poll check `ev`'s descriptor again (a level-triggered event just added or run). */
+  pollSoon(ev: Event): void {
+    if (ev.pollQueued) return;
+    ev.pollQueued = true;
+    this.pollList.push(ev);
+    this.wake();
+  }
+
+  /** The readiness part of a poll: what epoll_wait would report at once for the queued events. */
+  private pollDescriptors(): void {
+    const list = this.pollList;
+    if (list.length === 0) return;
+    this.pollList = this.pollSpare;
+    for (let i = 0; i < list.length; i++) {
+      const ev = list[i];
+      ev.pollQueued = false;
+      ev.io?.recheck?.(ev);
+    }
+    list.length = 0;
+    this.pollSpare = list;
+  }
+
   /** event_del: not pending, not active. A finalizing event stays as it is. Always 0. */
   del(ev: Event, evenIfFinalizing = false): number {
     if (ev.finalizing && !evenIfFinalizing) return 0;
@@ -275,7 +324,7 @@ export class EventBase {
     if (ev.state !== CbState.Idle) this.removeActive(ev);
     if (ev.inserted) {
       ev.inserted = false;
-      this.insertedEvents.delete(ev);
+      this.unlinkInserted(ev);
       this.counted(ev, -1);
       if (ev.events & EV_SIGNAL) signalSource.unwatch(ev);
       else if (ev.io) {
@@ -435,12 +484,16 @@ export class EventBase {
         this.continueFlag = false;
         this.nDeferredsQueued = 0;
         if (this.gotExit || this.gotBreak) return 0;
+        this.pollDescriptors();
         const block = this.nActive === 0 && !(flags & EVLOOP_NONBLOCK);
         if (!(flags & EVLOOP_NO_EXIT_ON_EMPTY) && !this.hasEvents() && this.nActive === 0) return 1;
         this.promoteLater();
         this.cacheMono = 0;
         const wait = this.dispatch(block);
-        if (wait) await wait;
+        if (wait) {
+          await wait;
+          this.pollDescriptors();
+        }
         if (this.sigPending) {
           this.sigPending = false;
           this.activateCallback(this.signalCallback());
@@ -615,7 +668,7 @@ export class EventBase {
    * ones run (unless `runFinalizers` is false); the base is unusable after.
    */
   free(runFinalizers: boolean): void {
-    for (const ev of [...this.insertedEvents]) this.del(ev, true);
+    for (const ev of this.insertedNewestFirst().reverse()) this.del(ev, true);
     let ev: Event | undefined;
     while ((ev = this.timers.peek())) this.del(ev, true);
     for (let deleted = 1; deleted;) {
@@ -648,7 +701,7 @@ export class EventBase {
    * timers in heap order, then events that are only active.
    */
   eventsInOrder(): Event[] {
-    const mapped = [...this.insertedEvents].reverse().filter((e) => e.fd >= 0);
+    const mapped = this.insertedNewestFirst().filter((e) => e.fd >= 0);
     const key = (e: Event) => (e.events & EV_SIGNAL ? NSIG : 0) * 0x100000000 + e.fd;
     mapped.sort((a, b) => key(a) - key(b));
     const out = mapped;
@@ -688,7 +741,7 @@ export class EventBase {
 
   /** Inserted events on descriptor `fd` (newest first), for event_base_active_by_fd. */
   eventsOnFd(fd: number): Event[] {
-    return [...this.insertedEvents].reverse().filter((e) => e.fd === fd && !(e.events & EV_SIGNAL));
+    return this.insertedNewestFirst().filter((e) => e.fd === fd && !(e.events & EV_SIGNAL));
   }
 
   /** Events in the timer heap, in heap order. */

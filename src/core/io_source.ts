@@ -10,6 +10,12 @@ export interface IoSource {
   watch(ev: Event): boolean;
   /** Stops reporting readiness for `ev`. */
   unwatch(ev: Event): void;
+  /**
+   * The poll step for a level-triggered `ev` (just added, or just run):
+   * activates it if the descriptor is still ready, as the next epoll_wait
+   * would report it. Sources that only ever report edges leave it out.
+   */
+  recheck?(ev: Event): void;
 }
 
 const byFd = new Map<number, IoSource>();
