@@ -262,7 +262,9 @@ export class SocketBufferEvent extends BufferEvent {
       if (!c.off) continue;
       const want = Math.min(c.off, atmost - total);
       const owned = want === c.off && ownMemory(c);
-      const n = stream.write(c.dataSlice(0, want), owned);
+      // A socket read's own Buffer goes back out as it is (an echo): no view to make.
+      const whole = owned && c.base + c.misalign === 0 && c.off === c.mem.length;
+      const n = stream.write(whole ? c.mem : c.dataSlice(0, want), owned);
       if (n < 0) {
         if (total === 0) return n;
         break;

@@ -118,8 +118,12 @@ export abstract class Descriptor implements IoSource {
   }
 
   unwatch(ev: Event): void {
-    const i = this.watchers.indexOf(ev);
-    if (i >= 0) this.watchers.splice(i, 1);
+    // In place: splice would allocate the removed element's array on every event_del.
+    const w = this.watchers;
+    const i = w.indexOf(ev);
+    if (i < 0) return;
+    for (let j = i + 1; j < w.length; j++) w[j - 1] = w[j];
+    w.pop();
   }
 
   /** Activates `ev` if it is idle, still watching, and this descriptor is ready for it. */

@@ -43,8 +43,11 @@ export class NetConduit {
   private earlyLen = 0;
   /** A write found the send buffer full: report POLLOUT when room returns. */
   private full = false;
+  /** A write carrying `flushed` is still in Node's queue. */
+  private awaitingFlush = false;
   private paused = false;
   private readonly flushed = (err?: Error | null) => {
+    this.awaitingFlush = false;
     if (err || !this.full || this.unflushed >= this.bounds.sndBound) return;
     this.full = false;
     this.owner.changed(POLLOUT);
@@ -64,7 +67,12 @@ export class NetConduit {
       this.owner.changed(POLLIN | POLLRDHUP | (this.wrShut ? POLLHUP : 0));
     });
     sock.on("error", (e) => this.fail(errnoOf(e)));
-    for (const b of this.early) sock.write(b, this.flushed);
+    for (const b of this.early) sock.write(b);
+    if (this.early.length) {
+      // One callback for them all, after the last.
+      this.awaitingFlush = true;
+      sock.write(EMPTY, this.flushed);
+    }
     this.early = [];
     this.earlyLen = 0;
     if (this.wrShut) sock.end();
@@ -177,19 +185,40 @@ export class NetConduit {
     if (data.length === 0) return 0;
     const room = this.bounds.sndBound - this.unflushed;
     if (room <= 0) {
-      this.full = true;
+      this.fill();
       return -EAGAIN;
     }
     const n = Math.min(room, data.length);
-    const view = data.subarray(0, n);
-    const chunk = owned ? Buffer.from(view.buffer, view.byteOffset, n) : Buffer.from(view);
-    if (this.sock) this.sock.write(chunk, this.flushed);
-    else {
+    const view = n === data.length ? data : data.subarray(0, n);
+    const chunk = !owned
+      ? Buffer.from(view)
+      : Buffer.isBuffer(view)
+        ? view
+        : Buffer.from(view.buffer, view.byteOffset, n);
+    const sock = this.sock;
+    if (sock) {
+      // Only the write that fills the send buffer asks to hear when it is flushed:
+      // a callback on every write would cost Node a tick and an object each time.
+      const filling = !this.awaitingFlush && this.unflushed + n >= this.bounds.sndBound;
+      if (filling) this.awaitingFlush = true;
+      sock.write(chunk, filling ? this.flushed : undefined);
+    } else {
       this.early.push(chunk);
       this.earlyLen += n;
     }
-    if (this.unflushed >= this.bounds.sndBound) this.full = true;
+    if (this.unflushed >= this.bounds.sndBound) this.fill();
     return n;
+  }
+
+  /** The send buffer is full: POLLOUT is reported when what it holds has gone. */
+  private fill(): void {
+    this.full = true;
+    // The bound shrank under bytes already queued (SO_SNDBUF): an empty write
+    // completes after them and reports it.
+    if (this.sock && !this.awaitingFlush) {
+      this.awaitingFlush = true;
+      this.sock.write(EMPTY, this.flushed);
+    }
   }
 
   /** Sends everything accepted so far with one writev where Node can (evbuffer_write's iovecs). */
