@@ -2,8 +2,8 @@
 // from examples/c/event_read_fifo.c: make a FIFO named event.fifo in the
 // current directory, open it without blocking, and print what writers send,
 // read by read, until the last writer hangs up (or SIGINT arrives); then
-// remove the FIFO. The file calls come from ./posix_files.js: bufferevent/libc
-// lacks lstat, mkfifo, open and unlink.
+// remove the FIFO. The file calls (lstat, mkfifo, open, unlink) come from
+// bufferevent/libc with the rest of the C library.
 import {
   EV_PERSIST,
   EV_READ,
@@ -22,19 +22,26 @@ import {
   type Event,
 } from "bufferevent/event2/event";
 import {
+  EEXIST,
   O_NONBLOCK,
+  O_RDONLY,
   SIGINT,
+  S_IFMT,
+  S_IFREG,
   close,
   exit,
   fprintf,
+  lstat,
+  mkfifo,
+  open,
   perror,
   read,
   set_errno,
   sizeof,
   stderr,
   stdout,
+  unlink,
 } from "bufferevent/libc";
-import { EEXIST, O_RDONLY, S_IFMT, S_IFREG, lstat, mkfifo, open, unlink } from "./posix_files.js";
 
 function fifo_read(fd: number, event: number, arg: any): void {
   const ev: Event = arg;
@@ -59,10 +66,10 @@ function signal_cb(fd: number, event: number, arg: any): void {
 }
 
 const fifo = "event.fifo";
-const st: { st_mode?: number } = {};
+const st: any = {};
 
 // Never replace a regular file that happens to have the name.
-if (lstat(fifo, st) === 0 && (st.st_mode! & S_IFMT) === S_IFREG) {
+if (lstat(fifo, st) === 0 && (st.st_mode & S_IFMT) === S_IFREG) {
   set_errno(EEXIST);
   perror("lstat");
   exit(1);
