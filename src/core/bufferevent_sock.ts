@@ -28,13 +28,12 @@ import {
   CHUNK_MULTICAST,
   CHUNK_REFERENCE,
   CHUNK_SENDFILE,
-  type Chunk,
 } from "./chunk.js";
 import { FLAG_DRAINS_TO_FD, type CbInfo } from "./evbuffer.js";
 import { Event } from "./event.js";
 import type { EventBase } from "./event_base.js";
 import { EV_PERSIST, EV_READ, EV_TIMEOUT, EV_WRITE } from "./flags.js";
-import type { StreamDescriptor } from "./stream.js";
+import { MEM_COPY, MEM_LENT, MEM_OWNED, type StreamDescriptor } from "./stream.js";
 import { EAGAIN, ECONNREFUSED, set_errno } from "../libc/errno.js";
 import type { SockaddrObj } from "./evutil_sockaddr.js";
 import { AF_INET, AF_INET6, AF_UNSPEC } from "./evutil_sockaddr.js";
@@ -43,14 +42,6 @@ import { AF_INET, AF_INET6, AF_UNSPEC } from "./evutil_sockaddr.js";
 const MAX_WRITE_VECS = 128;
 /** Chunks over memory that is not the evbuffer's own to manage. */
 const FOREIGN = CHUNK_REFERENCE | CHUNK_MULTICAST | CHUNK_FILESEGMENT | CHUNK_SENDFILE;
-
-/**
- * Whether the stream may keep a view of the chunk's memory: memory of its
- * own, which nothing reuses once the chunk is freed (slab memory is reused).
- */
-function ownMemory(c: Chunk): boolean {
-  return c.slab === null && !(c.flags & FOREIGN);
-}
 
 const sockReadable = (_fd: number, what: number, bev: SocketBufferEvent) => bev.onReadable(what);
 const sockWritable = (_fd: number, what: number, bev: SocketBufferEvent) => bev.onWritable(what);
@@ -248,10 +239,12 @@ export class SocketBufferEvent extends BufferEvent {
 
   /**
    * Hands up to `atmost` bytes of the output to the stream and drains what
-   * it accepted. A whole chunk whose memory the evbuffer never reuses (a
-   * socket read's own Buffer, a large chunk) is handed over without a copy;
-   * if the stream took only part of it, the chunk becomes immutable so the
-   * rest is never realigned over the part the stream still holds.
+   * it accepted, without copying: a chunk whose memory the evbuffer never
+   * reuses (a socket read's own Buffer, a large chunk) is handed over as it
+   * is; slab memory is lent, and pinned (its slab never reused) only if the
+   * stream had to keep the view. A chunk the stream took only part of while
+   * keeping its view becomes immutable, so the rest is never realigned over
+   * the part still to be sent.
    */
   private flushOutput(atmost: number): number {
     const out = this.output;
@@ -261,19 +254,22 @@ export class SocketBufferEvent extends BufferEvent {
     for (let i = 0; c && i < MAX_WRITE_VECS && total < atmost; c = c.next, i++) {
       if (!c.off) continue;
       const want = Math.min(c.off, atmost - total);
-      const owned = want === c.off && ownMemory(c);
+      const mine = !(c.flags & FOREIGN);
+      const memory = !mine ? MEM_COPY : want === c.off && c.slab === null ? MEM_OWNED : MEM_LENT;
+      const start = c.base + c.misalign;
       // A socket read's own Buffer goes back out as it is (an echo): no view to make.
-      const whole = owned && c.base + c.misalign === 0 && c.off === c.mem.length;
-      const n = stream.write(whole ? c.mem : c.dataSlice(0, want), owned);
+      const whole = memory === MEM_OWNED && start === 0 && c.off === c.mem.length;
+      const n = stream.write(whole ? c.mem : c.mem.subarray(start, start + want), memory);
       if (n < 0) {
         if (total === 0) return n;
         break;
       }
       total += n;
-      if (n < want) {
-        if (owned) c.flags |= CHUNK_IMMUTABLE;
-        break;
+      if (memory === MEM_OWNED || (memory === MEM_LENT && stream.viewKept)) {
+        if (c.slab !== null) c.slab.exposed = true;
+        if (n < c.off) c.flags |= CHUNK_IMMUTABLE;
       }
+      if (n < want) break;
     }
     if (total) out.consume(total);
     return total;

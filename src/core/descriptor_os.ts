@@ -102,6 +102,9 @@ export class OsDescriptor extends Descriptor implements StreamDescriptor {
     return n < 0 ? n : b.subarray(0, n);
   }
 
+  /** writeSync copies what it takes: nothing is kept. */
+  readonly viewKept = false;
+
   write(data: Uint8Array): number {
     try {
       return writeSync(this.fd, data);
