@@ -33,7 +33,7 @@ import { FLAG_DRAINS_TO_FD, type CbInfo } from "./evbuffer.js";
 import { Event } from "./event.js";
 import type { EventBase } from "./event_base.js";
 import { EV_PERSIST, EV_READ, EV_TIMEOUT, EV_WRITE } from "./flags.js";
-import { MEM_COPY, MEM_LENT, MEM_OWNED, type StreamDescriptor } from "./stream.js";
+import type { StreamDescriptor } from "./stream.js";
 import { EAGAIN, ECONNREFUSED, set_errno } from "../libc/errno.js";
 import type { SockaddrObj } from "./evutil_sockaddr.js";
 import { AF_INET, AF_INET6, AF_UNSPEC } from "./evutil_sockaddr.js";
@@ -56,6 +56,8 @@ export class SocketBufferEvent extends BufferEvent {
   /** The last connect_hostname lookup error (EVUTIL_EAI_*), or 0. */
   dnsError = 0;
   private lookup: PendingLookup | null = null;
+  /** The writev vectors of one flush (reused). */
+  private readonly vecs: Uint8Array[] = [];
 
   protected constructor(base: EventBase, fd: number, options: number) {
     super(base, options);
@@ -238,41 +240,51 @@ export class SocketBufferEvent extends BufferEvent {
   }
 
   /**
-   * Hands up to `atmost` bytes of the output to the stream and drains what
-   * it accepted, without copying: a chunk whose memory the evbuffer never
-   * reuses (a socket read's own Buffer, a large chunk) is handed over as it
-   * is; slab memory is lent, and pinned (its slab never reused) only if the
-   * stream had to keep the view. A chunk the stream took only part of while
-   * keeping its view becomes immutable, so the rest is never realigned over
-   * the part still to be sent.
+   * Hands up to `atmost` bytes of the output (at most MAX_WRITE_VECS chunks,
+   * one writev) to the stream and drains what it accepted. The chunks' own
+   * memory is lent, not copied; only if the stream could not send it all at
+   * once is that memory pinned: see pinSent.
    */
   private flushOutput(atmost: number): number {
-    const out = this.output;
     const stream = this.stream!;
-    let total = 0;
-    let c = out.first;
-    for (let i = 0; c && i < MAX_WRITE_VECS && total < atmost; c = c.next, i++) {
+    const vecs = this.vecs;
+    let want = 0;
+    let lent = true;
+    for (
+      let c = this.output.first;
+      c && vecs.length < MAX_WRITE_VECS && want < atmost;
+      c = c.next
+    ) {
       if (!c.off) continue;
-      const want = Math.min(c.off, atmost - total);
-      const mine = !(c.flags & FOREIGN);
-      const memory = !mine ? MEM_COPY : want === c.off && c.slab === null ? MEM_OWNED : MEM_LENT;
+      const n = Math.min(c.off, atmost - want);
       const start = c.base + c.misalign;
       // A socket read's own Buffer goes back out as it is (an echo): no view to make.
-      const whole = memory === MEM_OWNED && start === 0 && c.off === c.mem.length;
-      const n = stream.write(whole ? c.mem : c.mem.subarray(start, start + want), memory);
-      if (n < 0) {
-        if (total === 0) return n;
-        break;
-      }
-      total += n;
-      if (memory === MEM_OWNED || (memory === MEM_LENT && stream.viewKept)) {
-        if (c.slab !== null) c.slab.exposed = true;
-        if (n < c.off) c.flags |= CHUNK_IMMUTABLE;
-      }
-      if (n < want) break;
+      vecs.push(start === 0 && n === c.mem.length ? c.mem : c.mem.subarray(start, start + n));
+      // Memory the program owns (references, file segments) may change once drained: copy it.
+      if (c.flags & FOREIGN) lent = false;
+      want += n;
     }
-    if (total) out.consume(total);
-    return total;
+    const n = vecs.length === 1 ? stream.write(vecs[0], lent) : stream.writev(vecs, lent);
+    vecs.length = 0;
+    if (n <= 0) return n;
+    if (lent && stream.unflushed > 0) this.pinSent(n);
+    this.output.consume(n);
+    return n;
+  }
+
+  /**
+   * Node still holds views of the first `n` bytes: their chunks' memory
+   * must never change. A slab is never reused again; a chunk the stream
+   * took only part of becomes immutable, so the rest is never realigned
+   * over the part still to be sent.
+   */
+  private pinSent(n: number): void {
+    for (let c = this.output.first; c && n > 0; c = c.next) {
+      if (!c.off) continue;
+      if (c.slab !== null) c.slab.exposed = true;
+      if (n < c.off) c.flags |= CHUNK_IMMUTABLE;
+      n -= c.off;
+    }
   }
 
   private writeFailed(what: number): void {

@@ -23,7 +23,6 @@ import { EV_CLOSED, EV_ET, EV_READ, EV_WRITE } from "./flags.js";
 import { registerFd, unregisterFd, type IoSource } from "./io_source.js";
 import { setDescriptorLookup, setLastErrno, type DescriptorIO } from "./evbuffer_fd.js";
 import { warn } from "./log.js";
-import type { WriteMemory } from "./stream.js";
 import { set_errno } from "../libc/errno.js";
 
 // The bits of epoll_event.events.
@@ -90,13 +89,13 @@ export abstract class Descriptor implements IoSource {
   abstract readInto(dst: Uint8Array, peek: boolean): number;
 
   /** send/write: the count accepted, or a negative errno. */
-  abstract write(data: Uint8Array, memory?: WriteMemory): number;
+  abstract write(data: Uint8Array, lent?: boolean): number;
 
   /** writev: what write accepts of each vector in turn, up to the first short or failed one. */
-  writev(vecs: Uint8Array[]): number {
+  writev(vecs: Uint8Array[], lent?: boolean): number {
     let n = 0;
     for (const v of vecs) {
-      const r = this.write(v);
+      const r = this.write(v, lent);
       if (r < 0) return n > 0 ? n : r;
       n += r;
       if (r < v.length) break;

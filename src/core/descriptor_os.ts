@@ -102,9 +102,6 @@ export class OsDescriptor extends Descriptor implements StreamDescriptor {
     return n < 0 ? n : b.subarray(0, n);
   }
 
-  /** writeSync copies what it takes: nothing is kept. */
-  readonly viewKept = false;
-
   write(data: Uint8Array): number {
     try {
       return writeSync(this.fd, data);

@@ -6,8 +6,8 @@
 // refresh the cached time, activate expired timers, then run the highest
 // non-empty priority queue in FIFO order (including what its callbacks add
 // to it, unless they activate something of higher priority). Waiting is a
-// Promise settled by the next activation or timer deadline, with a ref'd Node
-// timer that keeps the process alive only while a loop waits (contract 9).
+// Promise settled by the next activation or timer deadline; a ref'd Node
+// handle keeps the process alive while a loop runs (contract 9).
 import { Callback, CallbackQueue, CbState, Deferred } from "./callback.js";
 import { Event, type EventCb, type FinalizeCb } from "./event.js";
 import {
@@ -38,6 +38,8 @@ const MAX_DEFERREDS_QUEUED = 32;
 const INT_MAX = 0x7fffffff;
 /** Longest Node setTimeout delay; longer waits are re-armed. */
 const MAX_NODE_DELAY_MS = 0x7fffffff;
+/** Period of the keep-alive handle (it does nothing but re-arm very long waits). */
+const KEEP_ALIVE_MS = 0x40000000;
 /** While callbacks keep coming, let Node poll its I/O at least this often (ms). */
 const NODE_TURN_INTERVAL_MS = 2;
 
@@ -100,6 +102,7 @@ export class EventBase {
   // Waiting for Node: the resolver of the pending wait, its timer, the scheduled wake-up.
   private waiting: (() => void) | null = null;
   private waitTimer: NodeJS.Timeout | null = null;
+  private keepAlive: NodeJS.Timeout | null = null;
   private wakeImmediate: NodeJS.Immediate | null = null;
   private lastNodeTurn = 0;
 
@@ -479,6 +482,7 @@ export class EventBase {
     this.running = true;
     this.cacheMono = 0;
     this.gotExit = this.gotBreak = false;
+    this.startKeepAlive();
     try {
       for (;;) {
         this.continueFlag = false;
@@ -511,6 +515,8 @@ export class EventBase {
       this.runningEvent = null;
       this.runningPriority = -1;
       this.stopWaiting();
+      clearInterval(this.keepAlive!);
+      this.keepAlive = null;
     }
   }
 
@@ -558,19 +564,32 @@ export class EventBase {
     resolve();
   };
 
+  /** A wait ends at the next timer's deadline (beyond Node's longest delay, the keep-alive re-arms it). */
   private armWaitTimer(): void {
     const next = this.timers.peek();
-    let ms = MAX_NODE_DELAY_MS;
-    if (next) ms = Math.min(ms, Math.max(0, Math.ceil((next.deadline - monotonicUs()) / 1000)));
     if (this.waitTimer) clearTimeout(this.waitTimer);
-    // The wait timer is ref'd: it is what keeps Node alive while this loop waits.
-    this.waitTimer = setTimeout(this.waitTimerFired, ms, next !== undefined);
+    this.waitTimer = null;
+    if (!next) return;
+    const ms = Math.max(0, Math.ceil((next.deadline - monotonicUs()) / 1000));
+    if (ms < MAX_NODE_DELAY_MS) this.waitTimer = setTimeout(this.waitTimerFired, ms);
   }
 
-  private readonly waitTimerFired = (forTimer: boolean) => {
+  /**
+   * The ref'd handle that keeps Node alive while this loop runs (contract 9),
+   * one for the whole loop rather than one per wait; every so often it
+   * re-arms a wait whose deadline was beyond Node's longest delay.
+   */
+  private startKeepAlive(): void {
+    this.keepAlive = setInterval(this.keepAliveTick, KEEP_ALIVE_MS);
+  }
+
+  private readonly keepAliveTick = () => {
+    if (this.waiting && !this.waitTimer) this.armWaitTimer();
+  };
+
+  private readonly waitTimerFired = () => {
     this.waitTimer = null;
-    if (forTimer) this.wake();
-    else this.armWaitTimer();
+    this.wake();
   };
 
   private stopWaiting(): void {

@@ -30,7 +30,7 @@ import {
 } from "./net_handles.js";
 import { SockOpts, type Linger } from "./net_sockopt.js";
 import { anyAddress, fromUv, type Address } from "./sockaddr.js";
-import type { StreamDescriptor, WriteMemory } from "./stream.js";
+import type { StreamDescriptor } from "./stream.js";
 import { NetConduit } from "./stream_net.js";
 import {
   EAFNOSUPPORT,
@@ -157,20 +157,16 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
     return this.streaming ? this.conduit!.readInto(dst, peek) : -ENOTCONN;
   }
 
-  write(data: Uint8Array, memory?: WriteMemory): number {
+  write(data: Uint8Array, lent?: boolean): number {
     if (!this.streaming) return -EPIPE;
     if (this.state === "connecting" && !this.optimistic) return -EAGAIN;
-    return this.conduit!.write(data, memory);
-  }
-
-  get viewKept(): boolean {
-    return this.conduit?.viewKept ?? false;
+    return this.conduit!.write(data, lent);
   }
 
   /** evbuffer_write's iovecs: one writev where Node can. */
-  override writev(vecs: Uint8Array[]): number {
+  override writev(vecs: Uint8Array[], lent?: boolean): number {
     this.conduit?.cork(true);
-    const n = super.writev(vecs);
+    const n = super.writev(vecs, lent);
     this.conduit?.cork(false);
     return n;
   }

@@ -10,18 +10,6 @@
 // watching it (IoSource) as EV_READ / EV_WRITE / EV_CLOSED activations.
 import type { IoSource } from "./io_source.js";
 
-/** The caller may reuse the memory as soon as write returns: a stream that keeps the bytes copies them. */
-export const MEM_COPY = 0;
-/** Nothing ever writes the memory again: the stream may keep the view. */
-export const MEM_OWNED = 1;
-/**
- * The stream may keep the view without copying, and says so in `viewKept`;
- * the caller then leaves those bytes unchanged for good (a write that Node
- * completes at once, the common case, keeps nothing and copies nothing).
- */
-export const MEM_LENT = 2;
-export type WriteMemory = typeof MEM_COPY | typeof MEM_OWNED | typeof MEM_LENT;
-
 export interface StreamDescriptor extends IoSource {
   /** The descriptor number (the real OS fd where Node exposes one). */
   readonly fd: number;
@@ -43,12 +31,16 @@ export interface StreamDescriptor extends IoSource {
    * can take nothing now, or another negative errno (-EPIPE, -ECONNRESET,
    * -ENOTCONN). Accepted bytes are the stream's responsibility: they are
    * delivered or their failure is reported by a later read/write error.
-   * `memory` says what the stream may do with `data`'s memory (MEM_*).
+   * The caller may reuse `data`'s memory as soon as this returns, unless it
+   * passes `lent`: then the stream may keep the view instead of copying it,
+   * and if `unflushed` is not 0 after the call, the caller leaves those bytes
+   * unchanged for good (a write the kernel takes at once, the common case,
+   * keeps nothing).
    */
-  write(data: Uint8Array, memory?: WriteMemory): number;
+  write(data: Uint8Array, lent?: boolean): number;
 
-  /** After a MEM_LENT write: whether the stream kept a view of the bytes it accepted. */
-  readonly viewKept: boolean;
+  /** writev: what write accepts of each vector in turn, sent with one system call where Node can. */
+  writev(vecs: Uint8Array[], lent?: boolean): number;
 
   /** Bytes accepted by write() that Node has not yet handed to the kernel. */
   readonly unflushed: number;

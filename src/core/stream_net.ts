@@ -11,7 +11,6 @@ import type { Socket } from "node:net";
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP } from "./descriptor.js";
 import { asBuffer } from "./chunk.js";
 import { errnoOf } from "./net_handles.js";
-import { MEM_COPY, MEM_LENT, MEM_OWNED, type WriteMemory } from "./stream.js";
 import { EAGAIN, EINVAL, EPIPE } from "../libc/errno.js";
 
 export interface ConduitOwner {
@@ -48,8 +47,6 @@ export class NetConduit {
   /** A write carrying `flushed` is still in Node's queue. */
   private awaitingFlush = false;
   private paused = false;
-  /** See StreamDescriptor.viewKept. */
-  viewKept = false;
   private readonly flushed = (err?: Error | null) => {
     this.awaitingFlush = false;
     if (err || !this.full || this.unflushed >= this.bounds.sndBound) return;
@@ -179,8 +176,7 @@ export class NetConduit {
   }
 
   /** write(2) semantics: the count accepted (up to the room left), -EAGAIN, or -errno. */
-  write(data: Uint8Array, memory: WriteMemory = MEM_COPY): number {
-    this.viewKept = false;
+  write(data: Uint8Array, lent = false): number {
     if (this.err) {
       const e = this.err;
       this.err = 0;
@@ -197,16 +193,14 @@ export class NetConduit {
     const view = n === data.length ? data : data.subarray(0, n);
     const sock = this.sock;
     if (sock) {
-      const chunk = memory === MEM_COPY ? Buffer.from(view) : asBuffer(view);
+      const chunk = lent ? asBuffer(view) : Buffer.from(view);
       // Only the write that fills the send buffer asks to hear when it is flushed:
       // a callback on every write would cost Node a tick and an object each time.
       const filling = !this.awaitingFlush && this.unflushed + n >= this.bounds.sndBound;
       if (filling) this.awaitingFlush = true;
       sock.write(chunk, filling ? this.flushed : undefined);
-      // Node keeps the view only if the kernel did not take it all at once.
-      this.viewKept = memory === MEM_LENT && sock.writableLength > 0;
     } else {
-      this.early.push(memory === MEM_OWNED ? asBuffer(view) : Buffer.from(view));
+      this.early.push(Buffer.from(view));
       this.earlyLen += n;
     }
     if (this.unflushed >= this.bounds.sndBound) this.fill();
