@@ -28,6 +28,7 @@ import {
   CHUNK_MULTICAST,
   CHUNK_REFERENCE,
   CHUNK_SENDFILE,
+  type Chunk,
 } from "./chunk.js";
 import { FLAG_DRAINS_TO_FD, type CbInfo } from "./evbuffer.js";
 import { Event } from "./event.js";
@@ -43,6 +44,13 @@ const MAX_WRITE_VECS = 128;
 /** Chunks over memory that is not the evbuffer's own to manage. */
 const FOREIGN = CHUNK_REFERENCE | CHUNK_MULTICAST | CHUNK_FILESEGMENT | CHUNK_SENDFILE;
 
+/** The first `n` data bytes of `c`, as a Buffer over its memory (no copy). */
+function chunkData(c: Chunk, n: number): Buffer {
+  const start = c.base + c.misalign;
+  // A socket read's own Buffer goes back out as it is (an echo): no view to make.
+  return start === 0 && n === c.mem.length ? c.mem : c.mem.subarray(start, start + n);
+}
+
 const sockReadable = (_fd: number, what: number, bev: SocketBufferEvent) => bev.onReadable(what);
 const sockWritable = (_fd: number, what: number, bev: SocketBufferEvent) => bev.onWritable(what);
 const sockOutbufCb = (_buf: unknown, info: CbInfo, bev: SocketBufferEvent) => bev.outbufCb(info);
@@ -56,8 +64,6 @@ export class SocketBufferEvent extends BufferEvent {
   /** The last connect_hostname lookup error (EVUTIL_EAI_*), or 0. */
   dnsError = 0;
   private lookup: PendingLookup | null = null;
-  /** The writev vectors of one flush (reused). */
-  private readonly vecs: Uint8Array[] = [];
 
   protected constructor(base: EventBase, fd: number, options: number) {
     super(base, options);
@@ -241,33 +247,34 @@ export class SocketBufferEvent extends BufferEvent {
 
   /**
    * Hands up to `atmost` bytes of the output (at most MAX_WRITE_VECS chunks,
-   * one writev) to the stream and drains what it accepted. The chunks' own
-   * memory is lent, not copied; only if the stream could not send it all at
-   * once is that memory pinned: see pinSent.
+   * one writev) to the stream and drains what it accepted. The chunks'
+   * memory is lent, not copied, except memory the program owns (references,
+   * file segments), which may change once drained; only if the stream could
+   * not send it all at once is it pinned: see pinSent.
    */
   private flushOutput(atmost: number): number {
     const stream = this.stream!;
-    const vecs = this.vecs;
-    let want = 0;
-    let lent = true;
-    for (
-      let c = this.output.first;
-      c && vecs.length < MAX_WRITE_VECS && want < atmost;
-      c = c.next
-    ) {
-      if (!c.off) continue;
-      const n = Math.min(c.off, atmost - want);
-      const start = c.base + c.misalign;
-      // A socket read's own Buffer goes back out as it is (an echo): no view to make.
-      vecs.push(start === 0 && n === c.mem.length ? c.mem : c.mem.subarray(start, start + n));
-      // Memory the program owns (references, file segments) may change once drained: copy it.
-      if (c.flags & FOREIGN) lent = false;
-      want += n;
+    let c = this.output.first;
+    while (c && !c.off) c = c.next;
+    if (!c) return 0;
+    let n: number;
+    if (c.off >= atmost || !c.next)
+      n = stream.write(chunkData(c, Math.min(c.off, atmost)), !(c.flags & FOREIGN));
+    else {
+      const vecs: Uint8Array[] = [];
+      let want = 0;
+      let lent = true;
+      for (; c && vecs.length < MAX_WRITE_VECS && want < atmost; c = c.next) {
+        if (!c.off) continue;
+        const k = Math.min(c.off, atmost - want);
+        vecs.push(chunkData(c, k));
+        if (c.flags & FOREIGN) lent = false;
+        want += k;
+      }
+      n = stream.writev(vecs, lent);
     }
-    const n = vecs.length === 1 ? stream.write(vecs[0], lent) : stream.writev(vecs, lent);
-    vecs.length = 0;
     if (n <= 0) return n;
-    if (lent && stream.unflushed > 0) this.pinSent(n);
+    if (stream.unflushed > 0) this.pinSent(n);
     this.output.consume(n);
     return n;
   }

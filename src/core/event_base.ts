@@ -73,8 +73,9 @@ export class EventBase {
   private insHead: Event | null = null;
   private insTail: Event | null = null;
   /** Level-triggered events whose descriptor the next poll checks again. */
-  private pollList: Event[] = [];
-  private pollSpare: Event[] = [];
+  private pollList: (Event | null)[] = [];
+  private pollLen = 0;
+  private pollSpare: (Event | null)[] = [];
 
   running = false;
   gotExit = false;
@@ -301,22 +302,25 @@ export class EventBase {
   pollSoon(ev: Event): void {
     if (ev.pollQueued) return;
     ev.pollQueued = true;
-    this.pollList.push(ev);
+    this.pollList[this.pollLen++] = ev;
     this.wake();
   }
 
   /** The readiness part of a poll: what epoll_wait would report at once for the queued events. */
   private pollDescriptors(): void {
+    const n = this.pollLen;
+    if (n === 0) return;
+    // Two lists swapped, never truncated: `length = 0` would free and regrow their storage each pass.
     const list = this.pollList;
-    if (list.length === 0) return;
     this.pollList = this.pollSpare;
-    for (let i = 0; i < list.length; i++) {
-      const ev = list[i];
+    this.pollSpare = list;
+    this.pollLen = 0;
+    for (let i = 0; i < n; i++) {
+      const ev = list[i]!;
+      list[i] = null;
       ev.pollQueued = false;
       ev.io?.recheck?.(ev);
     }
-    list.length = 0;
-    this.pollSpare = list;
   }
 
   /** event_del: not pending, not active. A finalizing event stays as it is. Always 0. */

@@ -3,8 +3,8 @@
 // TCP_NODELAY and SO_KEEPALIVE reach the real socket through Node's handle.
 // SO_RCVBUF and SO_SNDBUF size the library's own receive and send buffers
 // (stream_net.ts); as on Linux, the stored value is twice what was asked,
-// and half of it holds data. Until SO_SNDBUF is set the send buffer
-// "autotunes" to a larger size, as Linux's does. SO_REUSEADDR, SO_REUSEPORT,
+// and half of it holds data. Until SO_SNDBUF / SO_RCVBUF is set each buffer
+// "autotunes" to a larger size, as Linux's do. SO_REUSEADDR, SO_REUSEPORT,
 // IPV6_V6ONLY (applied at bind), SO_LINGER (applied at close) and
 // TCP_DEFER_ACCEPT are recorded; libuv sets SO_REUSEADDR on every bound
 // socket whatever the option says, and Node 20 cannot set SO_REUSEPORT.
@@ -46,6 +46,8 @@ const MIN_RCVBUF = 2304;
 const MIN_SNDBUF = 4608;
 /** The send buffer's data share while SO_SNDBUF was never set. */
 const SND_AUTOTUNED = 128 * 1024;
+/** The receive buffer's data share while SO_RCVBUF was never set (Linux autotunes it too). */
+const RCV_AUTOTUNED = 256 * 1024;
 /** TCP_KEEPIDLE Linux uses by default (tcp_keepalive_time), for Node's setKeepAlive. */
 const KEEPIDLE_SECS = 7200;
 
@@ -60,6 +62,7 @@ export class SockOpts implements Bounds {
   rcvbuf: number;
   sndbuf: number;
   private sndSet = false;
+  private rcvSet = false;
 
   constructor(private readonly domain: number) {
     this.rcvbuf = domain === AF_UNIX ? UNIX_BUF : TCP_RCVBUF;
@@ -67,7 +70,7 @@ export class SockOpts implements Bounds {
   }
 
   get rcvBound(): number {
-    return this.rcvbuf >> 1;
+    return this.rcvSet ? this.rcvbuf >> 1 : RCV_AUTOTUNED;
   }
 
   get sndBound(): number {
@@ -82,6 +85,7 @@ export class SockOpts implements Bounds {
     this.rcvbuf = from.rcvbuf;
     this.sndbuf = from.sndbuf;
     this.sndSet = from.sndSet;
+    this.rcvSet = from.rcvSet;
   }
 
   /** Puts the options that live in the kernel onto a new handle. */
@@ -109,6 +113,7 @@ export class SockOpts implements Bounds {
           return 0;
         case SO_RCVBUF:
           this.rcvbuf = Math.max(2 * capped(n), MIN_RCVBUF);
+          this.rcvSet = true;
           return 0;
         case SO_SNDBUF:
           this.sndbuf = Math.max(2 * capped(n), MIN_SNDBUF);
