@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { buildC, runC } from "./support/cc.js";
 import { sizeof } from "../src/libc/sizeof.js";
+import { stat } from "../src/libc/files.js";
 import * as ev from "../src/event2/event.js";
 
 describe("libc sizeof", () => {
@@ -49,6 +50,11 @@ describe("libc sizeof", () => {
     expect(sizeof({ orig_size: 0, n_added: 0, n_deleted: 0 })).to.equal(24);
     expect(sizeof({ ai_flags: 0, ai_family: 0 })).to.equal(48);
     expect(sizeof({ l_onoff: 1, l_linger: 0 })).to.equal(8);
+    // struct stat as stat() fills it, and by name (x86-64 glibc: 144).
+    const st = {};
+    expect(stat(".", st)).to.equal(0);
+    expect(sizeof(st)).to.equal(144);
+    expect(sizeof("struct stat")).to.equal(144);
     const base = ev.event_base_new();
     const e = ev.event_new(base, -1, 0, null, null)!;
     expect(sizeof(e)).to.equal(128);

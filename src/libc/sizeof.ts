@@ -24,7 +24,7 @@ const structs: Record<string, number> = {
   sockaddr: 16, sockaddr_in: 16, sockaddr_in6: 28, sockaddr_un: 110, sockaddr_storage: 128,
   in_addr: 4, in6_addr: 16, timeval: 16, timespec: 16, timezone: 8, tm: 56, linger: 8,
   iovec: 16, addrinfo: 48, evutil_addrinfo: 48, evbuffer_iovec: 16, evbuffer_ptr: 24,
-  evbuffer_cb_info: 24, event: 128,
+  evbuffer_cb_info: 24, event: 128, stat: 144,
 };
 
 const sizeOfFamily: Record<number, number> = { 1: 110, 2: 16, 10: 28 }; // AF_UNIX, AF_INET, AF_INET6
@@ -75,6 +75,7 @@ function ofStruct(o: object): number | undefined {
   if (has("orig_size")) return structs.evbuffer_cb_info;
   if (has("l_onoff")) return structs.linger;
   if (has("pos")) return structs.evbuffer_ptr;
+  if (has("st_mode")) return structs.stat;
   if (Object.keys(o).length === 0) return structs.sockaddr_storage; // `struct sockaddr_storage ss;`
   return undefined;
 }
