@@ -87,11 +87,13 @@ const indexOf = Buffer.prototype.indexOf;
 
 export class Chunk {
   next: Chunk | null = null;
+  // Fields set by the constructor are declared only: a default would be
+  // stored first, and V8 would then give the field a looser representation.
   /** The memory holding this chunk: its bytes are mem[base, base + bufferLen). */
-  mem: Buffer;
-  base: number;
+  declare mem: Buffer;
+  declare base: number;
   /** libevent's buffer_len: the allocation (for reference/file chunks, their length). */
-  bufferLen: number;
+  declare bufferLen: number;
   misalign = 0;
   off = 0;
   flags = 0;
@@ -99,14 +101,14 @@ export class Chunk {
   /** For reference, file-segment and multicast chunks: what to release on free. */
   owner: ChunkOwner | null = null;
   /** The slab the memory was carved from, if any. */
-  slab: Slab | null;
+  declare slab: Slab | null;
   /** A Buffer over exactly this chunk's memory, made when first needed. */
   private local: Buffer | null = null;
   /** A DataView over mem (same indices) when not in a slab, made when first needed. */
   private ownView: DataView | null = null;
 
   /** mem as a plain Uint8Array (same indices). */
-  raw: Uint8Array;
+  declare raw: Uint8Array;
 
   constructor(mem: Buffer, base: number, bufferLen: number, slab: Slab | null = null) {
     this.mem = mem;
@@ -289,6 +291,16 @@ export function freeChunk(c: Chunk): void {
   c.release();
 }
 
+/**
+ * The chunk a slot points at: `first` for the null slot (libevent's
+ * &buf->first), else slot.next. Callers pass `first` loaded either way: a
+ * load only in the rarer case would get no type feedback from V8 in a run's
+ * first calls, and code compiled then would be thrown away when it comes.
+ */
+export function atSlot(slot: Chunk | null, first: Chunk | null): Chunk | null {
+  return slot === null ? first : slot.next;
+}
+
 /** Frees a list of chunks from `c` on. */
 export function freeChunks(c: Chunk | null): void {
   while (c) {
@@ -304,11 +316,7 @@ function copyBytes(src: Uint8Array, s: number, dst: Uint8Array, dstOff: number, 
   else setBytes.call(dst, subarray.call(src, s, s + n), dstOff);
 }
 
-/**
- * Copies n data bytes of the chain, from data offset `from` of chunk c on,
- * into dst at dstOff. Chunks carved one after another from a slab hold
- * their data back to back; such a run is copied as one range.
- */
+/** Copies n data bytes of the chain, from data offset `from` of chunk c on, into dst at dstOff. */
 export function copyChain(
   c: Chunk,
   from: number,
@@ -316,6 +324,16 @@ export function copyChain(
   dstOff: number,
   n: number,
 ): void {
+  // The common case, kept small for V8 to compile quickly: one chunk holds them all.
+  if (c.off - from >= n) copyBytes(c.raw, c.base + c.misalign + from, dst, dstOff, n);
+  else copyRuns(c, from, dst, dstOff, n);
+}
+
+/**
+ * copyChain across chunks. Chunks carved one after another from a slab hold
+ * their data back to back; such a run is copied as one range.
+ */
+function copyRuns(c: Chunk, from: number, dst: Uint8Array, dstOff: number, n: number): void {
   while (n > 0) {
     const raw = c.raw;
     const s = c.base + c.misalign + from;
@@ -418,3 +436,16 @@ export function asBuffer(u: Uint8Array): Buffer {
   if (u.length === 0) return EMPTY;
   return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 }
+
+/**
+ * Settles an object's shape: V8 compiles loads of a field no object has
+ * changed yet as constants, and throws that code away when one first does.
+ * Chunks and buffers change some fields only when drained, freed or shared,
+ * often after the hot code of a run was compiled; changing every field once,
+ * at load, on an object never used, keeps that code.
+ */
+export function settleShape(o: object): void {
+  Object.assign(o, o);
+}
+
+settleShape(new Chunk(EMPTY, 0, 0));

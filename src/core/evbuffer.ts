@@ -12,6 +12,7 @@
 import {
   allocChunk,
   asBuffer,
+  atSlot,
   Chunk,
   CHAIN_MAX,
   CHUNK_FILESEGMENT,
@@ -24,6 +25,7 @@ import {
   freeChunk,
   freeChunks,
   ownedChunk,
+  settleShape,
 } from "./chunk.js";
 import type { ChunkOwner } from "./chunk.js";
 import type { Deferred } from "./callback.js";
@@ -120,7 +122,7 @@ export class Evbuffer {
 
   /** The last chunk with data (C: *last_with_datap). */
   lastWithData(): Chunk | null {
-    return this.lwdPrev === null ? this.first : this.lwdPrev.next;
+    return atSlot(this.lwdPrev, this.first);
   }
 
   // ---- chain primitives ----
@@ -128,7 +130,7 @@ export class Evbuffer {
   /** Frees the empty chunks at the end; returns the slot a new chunk goes into. */
   freeTrailingEmpty(): Chunk | null {
     let slot = this.lwdPrev;
-    let c = slot === null ? this.first : slot.next;
+    let c = atSlot(slot, this.first);
     while (c && c.off !== 0) {
       slot = c;
       c = c.next;
@@ -141,17 +143,18 @@ export class Evbuffer {
     return slot;
   }
 
-  /** evbuffer_chain_insert: appends a chunk, replacing trailing empty chunks. */
+  /**
+   * evbuffer_chain_insert: appends a chunk, replacing trailing empty chunks.
+   * (libevent treats an empty buffer apart; the general case does the same
+   * there, and one path keeps V8's compiled code valid for both.)
+   */
   insert(c: Chunk): void {
-    if (this.lastWithData() === null) {
-      this.first = this.last = c;
-    } else {
-      const slot = this.freeTrailingEmpty();
-      if (slot === null) this.first = c;
-      else slot.next = c;
-      if (c.off) this.lwdPrev = slot;
-      this.last = c;
-    }
+    const slot = this.freeTrailingEmpty();
+    const first = this.first;
+    this.first = slot === null ? c : first; // stored either way: see atSlot
+    if (slot !== null) slot.next = c;
+    if (c.off) this.lwdPrev = slot;
+    this.last = c;
     this.totalLen += c.off;
   }
 
@@ -164,7 +167,7 @@ export class Evbuffer {
   /** advance_last_with_data */
   advanceLastWithData(): void {
     let slot = this.lwdPrev;
-    let c = slot === null ? this.first : slot.next;
+    let c = atSlot(slot, this.first);
     if (!c) return;
     while (c.next) {
       slot = c;
@@ -204,8 +207,9 @@ export class Evbuffer {
   add(data: Uint8Array, n: number = data.length): number {
     if (this.freezeEnd) return -1;
     this.gen++;
-    let c = this.lwdPrev === null ? this.first : this.lwdPrev.next;
-    if (c === null) c = this.last;
+    const lwd = this.lastWithData();
+    const last = this.last;
+    const c = lwd === null ? last : lwd;
     if (c !== null && (c.flags & CHUNK_IMMUTABLE) === 0 && c.bufferLen - c.misalign - c.off >= n) {
       // The hot path: the bytes fit in the last chunk with data.
       c.append(data, 0, n);
@@ -219,44 +223,40 @@ export class Evbuffer {
     return this.addSlow(data, n, c);
   }
 
+  /**
+   * add() when the bytes do not fit the last chunk: realign it, or fill it
+   * and put the rest in a new chunk (the only chunk, when there is none).
+   */
   private addSlow(data: Uint8Array, n: number, c: Chunk | null): number {
-    if (c === null) {
-      c = allocChunk(n);
-      if (!c) return -1;
-      this.insert(c);
-    }
     let remain = 0;
-    if ((c.flags & CHUNK_IMMUTABLE) === 0) {
-      remain = c.bufferLen - c.misalign - c.off;
-      if (remain >= n) {
-        c.append(data, 0, n);
-        this.totalLen += n;
-        this.nAdd += n;
-        invokeCallbacks(this);
-        return 0;
+    let size = n;
+    if (c !== null) {
+      if ((c.flags & CHUNK_IMMUTABLE) === 0) {
+        if (c.shouldRealign(n)) {
+          c.align();
+          c.append(data, 0, n);
+          this.totalLen += n;
+          this.nAdd += n;
+          invokeCallbacks(this);
+          return 0;
+        }
+        remain = c.bufferLen - c.misalign - c.off;
       }
-      if (c.shouldRealign(n)) {
-        c.align();
-        c.append(data, 0, n);
-        this.totalLen += n;
-        this.nAdd += n;
-        invokeCallbacks(this);
-        return 0;
-      }
+      // Doubled up to CHAIN_MAX_AUTO_SIZE (computed either way: see atSlot).
+      const len = c.bufferLen;
+      const doubled = len * 2;
+      size = len <= CHAIN_MAX_AUTO_SIZE / 2 ? doubled : len;
+      if (n > size) size = n;
     }
-    let toAlloc = c.bufferLen;
-    if (toAlloc <= CHAIN_MAX_AUTO_SIZE / 2) toAlloc *= 2;
-    if (n > toAlloc) toAlloc = n;
-    const tmp = allocChunk(toAlloc);
+    const tmp = allocChunk(size);
     if (!tmp) return -1;
     if (remain) {
-      c.append(data, 0, remain);
+      c!.append(data, 0, remain);
       this.totalLen += remain;
-      this.nAdd += remain;
     }
     tmp.append(data, remain, n - remain);
     this.insert(tmp);
-    this.nAdd += n - remain;
+    this.nAdd += n;
     invokeCallbacks(this);
     return 0;
   }
@@ -443,28 +443,42 @@ export class Evbuffer {
     const old = this.totalLen;
     if (old === 0) return;
     this.gen++;
-    if (len >= old) {
-      len = old;
-      const first = this.first;
-      this.zeroChain();
-      freeChunks(first);
-    } else {
-      this.totalLen -= len;
-      let remaining = len;
-      let c = this.first!;
-      while (remaining >= c.off) {
-        const next = c.next!;
-        remaining -= c.off;
-        if (c === this.lastWithData()) this.lwdPrev = null;
-        if (this.lwdPrev === c) this.lwdPrev = null;
-        freeChunk(c);
-        c = next;
-      }
-      this.first = c;
-      c.consume(remaining);
-    }
+    const c = this.first!;
+    if (len < c.off) {
+      // The common case, kept small for V8 to compile quickly: no chunk is freed.
+      this.totalLen = old - len;
+      c.consume(len);
+    } else len = this.consumeChunks(len < old ? len : old);
     this.nDel += len;
     invokeCallbacks(this);
+  }
+
+  /**
+   * consume() past the first chunk: chunks drained whole are freed; draining
+   * all frees the empty ones after the data too, as libevent frees the whole
+   * chain. One loop does both, so that emptying a buffer, which a loop does
+   * once at its end, takes no path of its own (V8 would throw away the
+   * loop's compiled code to run it). Returns len.
+   */
+  private consumeChunks(len: number): number {
+    this.totalLen -= len;
+    let remaining = len;
+    let c = this.first;
+    let lwdPrev = this.lwdPrev;
+    const lwd = atSlot(lwdPrev, c);
+    const last = this.last;
+    while (c !== null && remaining >= c.off) {
+      const next: Chunk | null = c.next;
+      remaining -= c.off;
+      if (c === lwd || c === lwdPrev) lwdPrev = null;
+      freeChunk(c);
+      c = next;
+    }
+    this.first = c;
+    this.last = c === null ? null : last;
+    this.lwdPrev = lwdPrev;
+    if (c !== null) c.consume(remaining);
+    return len;
   }
 
   /** evbuffer_copyout_from: copies up to n bytes from `pos` (or the start) into out. */
@@ -479,7 +493,8 @@ export class Evbuffer {
     } else {
       c = this.first;
       inChain = 0;
-      if (n > this.totalLen) n = this.totalLen;
+      const total = this.totalLen;
+      if (n > total) n = total;
     }
     if (n <= 0) return 0;
     if (this.freezeStart) return -1;
@@ -762,3 +777,5 @@ export class Evbuffer {
     return n;
   }
 }
+
+settleShape(new Evbuffer());

@@ -5,6 +5,7 @@
 // decisions, so the resulting chain has libevent's layout.
 import {
   allocChunk,
+  atSlot,
   CHAIN_MAX,
   CHUNK_IMMUTABLE,
   CHUNK_MULTICAST,
@@ -19,17 +20,34 @@ import type { Iovec } from "./evbuffer_search.js";
 /** MAX_TO_COPY_IN_EXPAND */
 const MAX_TO_COPY_IN_EXPAND = 4096;
 
-/** evbuffer_expand_singlechain: one chunk with at least n free bytes, or null. */
+/** roomIn's answer when a new chunk must be added (libevent's insert_new). */
+const INSERT_NEW = 0;
+
+/**
+ * evbuffer_expand_singlechain: one chunk with at least n free bytes, or
+ * null. New chunks are added in one place, as libevent's insert_new label
+ * does, so that a first call on an empty buffer takes no path of its own.
+ */
 export function expandSinglechain(buf: Evbuffer, n: number): Chunk | null {
   let slot = buf.lwdPrev;
-  let c = slot === null ? buf.first : slot.next;
+  let c = atSlot(slot, buf.first);
   if (c && c.space() === 0) {
     slot = c;
     c = c.next;
   }
-  if (c === null || c.flags & CHUNK_IMMUTABLE) return buf.insertNew(n);
+  const room = c === null || c.flags & CHUNK_IMMUTABLE ? INSERT_NEW : roomIn(buf, slot, c, n);
+  return room === INSERT_NEW ? buf.insertNew(n) : room;
+}
+
+/** expandSinglechain with a mutable last chunk c (after `slot`): the chunk to use, INSERT_NEW, or null. */
+function roomIn(
+  buf: Evbuffer,
+  slot: Chunk | null,
+  c: Chunk,
+  n: number,
+): Chunk | null | typeof INSERT_NEW {
   if (c.space() >= n) return c;
-  if (c.off === 0) return buf.insertNew(n);
+  if (c.off === 0) return INSERT_NEW;
   if (c.shouldRealign(n)) {
     c.align();
     return c;
@@ -39,8 +57,7 @@ export function expandSinglechain(buf: Evbuffer, n: number): Chunk | null {
     c.off > MAX_TO_COPY_IN_EXPAND ||
     n >= CHAIN_MAX - c.off
   ) {
-    if (c.next && c.next.space() >= n) return c.next;
-    return buf.insertNew(n);
+    return c.next && c.next.space() >= n ? c.next : INSERT_NEW;
   }
   // Replace the chunk by a bigger one holding its data.
   const tmp = allocChunk(c.off + n);
@@ -132,10 +149,9 @@ export function setupVecs(
   exact: boolean,
 ): number {
   let slot = buf.lwdPrev;
-  if ((slot === null ? buf.first : slot.next)!.space() === 0)
-    slot = slot === null ? buf.first : slot.next;
+  if (atSlot(slot, buf.first)!.space() === 0) slot = atSlot(slot, buf.first);
   buf.readSlot = slot;
-  let c = slot === null ? buf.first : slot.next;
+  let c = atSlot(slot, buf.first);
   let soFar = 0;
   let i = 0;
   for (; i < nAvail && soFar < howmuch; i++) {
@@ -155,7 +171,7 @@ export function commitRead(buf: Evbuffer, n: number, nvecs: number): void {
   let slot = buf.readSlot;
   let remaining = n;
   for (let i = 0; i < nvecs; i++) {
-    const c = (slot === null ? buf.first : slot.next)!;
+    const c = atSlot(slot, buf.first)!;
     const space = c.space();
     if (space < remaining) {
       c.off += space;
@@ -204,10 +220,10 @@ export function commitSpace(buf: Evbuffer, vecs: readonly Iovec[], nVecs: number
     if (added) buf.advanceLastWithData();
   } else {
     let firstSlot = buf.lwdPrev;
-    const lwd = firstSlot === null ? buf.first : firstSlot.next;
+    const lwd = atSlot(firstSlot, buf.first);
     if (!lwd) return -1;
     if (lwd.space() === 0) firstSlot = lwd;
-    let c = firstSlot === null ? buf.first : firstSlot.next;
+    let c = atSlot(firstSlot, buf.first);
     for (let i = 0; i < nVecs; i++) {
       const v = vecs[i];
       if (!c) return -1;
@@ -217,7 +233,7 @@ export function commitSpace(buf: Evbuffer, vecs: readonly Iovec[], nVecs: number
     buf.gen++;
     let slot = firstSlot;
     for (let i = 0; i < nVecs; i++) {
-      const ch = (slot === null ? buf.first : slot.next)!;
+      const ch = atSlot(slot, buf.first)!;
       ch.off += vecs[i].iov_len;
       added += vecs[i].iov_len;
       if (vecs[i].iov_len) buf.lwdPrev = slot;
