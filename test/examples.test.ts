@@ -406,7 +406,11 @@ describe("examples: libevent's programs ported line by line, against their C twi
       const closed = await listen(gone);
       await close(gone);
       const { c, ts } = twins("le_proxy", ["127.0.0.1", `127.0.0.1:${closed}`]);
-      for (const p of [c, ts]) expect((await talk(await p.port(), "hello?\n")).length).to.equal(0);
+      // Closed with our bytes unread, Linux resets the connection instead of ending it (C does too).
+      const closedOrReset = (e: NodeJS.ErrnoException) =>
+        e.code === "ECONNRESET" ? Buffer.alloc(0) : Promise.reject(e);
+      for (const p of [c, ts])
+        expect((await talk(await p.port(), "hello?\n").catch(closedOrReset)).length).to.equal(0);
       expect(c.done || ts.done).to.equal(false);
     });
 
