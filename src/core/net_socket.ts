@@ -390,15 +390,17 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
     }
     if (!this.wrapped) {
       this.wrapped = true;
+      const conduit = this.conduit!;
       const sock = new Socket({
         handle: h,
         allowHalfOpen: true,
         readable: true,
         writable: true,
+        onread: conduit.onread,
       } as object);
       sock.unref();
       this.opts.applyTo(h);
-      this.conduit!.attach(sock);
+      conduit.attach(sock, true);
     }
   }
 
