@@ -531,6 +531,11 @@ export abstract class BufferEvent implements BufferEventOps {
     this.refcnt++;
   }
 
+  /** The reference count (a filter frees its underlying only if someone else holds it too). */
+  get references(): number {
+    return this.refcnt;
+  }
+
   /** Drops a reference; returns 1 if that released the bufferevent. */
   decref(): number {
     if (--this.refcnt > 0) return 0;

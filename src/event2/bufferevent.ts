@@ -1,5 +1,5 @@
 // event2/bufferevent.h: the flat C face of the bufferevents (generic calls,
-// socket and pair kinds; filters, rate limits and SSL live elsewhere). Thin:
+// socket, pair and filter kinds; rate limits live in bufferevent_ratelim.ts). Thin:
 // checks arguments and calls src/core/bufferevent*.ts.
 //
 // C mapping: `struct bufferevent *` is a BufferEvent; `struct bufferevent
@@ -9,6 +9,7 @@ import type { Socket } from "node:net";
 import * as args from "../args.js";
 import { EV_SIZE_MAX, EV_SSIZE_MAX } from "../args.js";
 import { BufferEvent, type DataCb, type EventCb } from "../core/bufferevent.js";
+import { FilterBufferEvent, type FilterCb } from "../core/bufferevent_filter.js";
 import { PairBufferEvent } from "../core/bufferevent_pair.js";
 import { SocketBufferEvent } from "../core/bufferevent_sock.js";
 import { DnsBase } from "../core/dns_base.js";
@@ -35,14 +36,12 @@ export {
   BEV_TRIG_DEFER_CALLBACKS,
   BEV_TRIG_IGNORE_WATERMARKS,
 } from "../core/bufferevent.js";
-export type { BufferEvent, PairBufferEvent, SocketBufferEvent };
+export type { BufferEvent, FilterBufferEvent, PairBufferEvent, SocketBufferEvent };
 export type bufferevent_data_cb = DataCb;
 export type bufferevent_event_cb = EventCb;
+export type bufferevent_filter_cb = FilterCb;
 
-// enum bufferevent_filter_result (the filter kind comes later; the values are the header's).
-export const BEV_OK = 0;
-export const BEV_NEED_MORE = 1;
-export const BEV_ERROR = 2;
+export { BEV_ERROR, BEV_NEED_MORE, BEV_OK } from "../core/bufferevent_filter.js";
 /** EV_RATE_LIMIT_MAX = EV_SSIZE_MAX */
 export const EV_RATE_LIMIT_MAX = EV_SSIZE_MAX;
 
@@ -129,6 +128,25 @@ export function bufferevent_pair_new(
 export function bufferevent_pair_get_partner(bev_: BufferEvent): BufferEvent | null {
   const b = bev("bufferevent_pair_get_partner", bev_, "bev");
   return b instanceof PairBufferEvent ? b.partner : null;
+}
+
+/** A NULL underlying gives NULL, as in libevent; a NULL filter passes bytes through. */
+export function bufferevent_filter_new(
+  underlying: BufferEvent | null,
+  input_filter: bufferevent_filter_cb | null,
+  output_filter: bufferevent_filter_cb | null,
+  options: number,
+  free_context: ((ctx: any) => void) | null,
+  ctx?: any,
+): FilterBufferEvent | null {
+  const fn = "bufferevent_filter_new";
+  const opts = args.int(fn, "options", options);
+  const inF = args.optFn<FilterCb>(fn, "input_filter", input_filter);
+  const outF = args.optFn<FilterCb>(fn, "output_filter", output_filter);
+  const free = args.optFn<(ctx: any) => void>(fn, "free_context", free_context);
+  if (underlying === null || underlying === undefined) return null;
+  const u = bev(fn, underlying, "underlying");
+  return FilterBufferEvent.create(u, inF, outF, opts, free, ctx ?? null);
 }
 
 // ---- socket connect ----
