@@ -1,7 +1,7 @@
 // The observable parts of libevent's test/regress_bufferevent.c (group
 // bufferevent/, reference §4.1): the same scenarios and assertions, over
-// pairs and real loopback sockets. Filters, rate limits and IOCP belong to
-// later stages.
+// pairs, filters and real loopback sockets. Rate limits (test-ratelim) and
+// IOCP are elsewhere or not applicable.
 import { expect } from "chai";
 import net from "node:net";
 import * as ev from "../src/event2/event.js";
@@ -28,6 +28,7 @@ import {
   BEV_TRIG_IGNORE_WATERMARKS,
   bufferevent_disable,
   bufferevent_enable,
+  bufferevent_filter_new,
   bufferevent_flush,
   bufferevent_free,
   bufferevent_get_enabled,
@@ -41,6 +42,7 @@ import {
   bufferevent_pair_new,
   bufferevent_read,
   bufferevent_read_buffer,
+  bufferevent_set_timeouts,
   bufferevent_setcb,
   bufferevent_setwatermark,
   bufferevent_socket_connect,
@@ -378,4 +380,74 @@ describe("libevent's bufferevent regress tests (observable parts)", function () 
       bufferevent_free(bev);
     });
   }
+
+  // test_bufferevent_timeouts, with its four setups. The socket ends have no
+  // descriptor (the test's base has no socketpair), so their timeouts are pure
+  // timers; a pair's idle end never times out, a filter's does.
+  for (const setup of ["", "pair", "filter", "filter pair"]) {
+    it(`bufferevent_timeout${setup ? "_" + setup.replace(" ", "_") : ""}: which ends time out, in which direction`, async () => {
+      const usePair = setup.includes("pair");
+      const useFilter = setup.includes("filter");
+      let bev1: BufferEvent;
+      let bev2: BufferEvent;
+      if (usePair) [bev1, bev2] = twoEnds(base, "pair");
+      else {
+        bev1 = bufferevent_socket_new(base, -1, 0)!;
+        bev2 = bufferevent_socket_new(base, -1, 0)!;
+      }
+      if (useFilter) {
+        bev1 = bufferevent_filter_new(bev1, null, null, BEV_OPT_CLOSE_ON_FREE, null, null)!;
+        bev2 = bufferevent_filter_new(bev2, null, null, BEV_OPT_CLOSE_ON_FREE, null, null)!;
+      }
+      const results = [0, 1].map(() => ({ total: 0, reads: 0, writes: 0 }));
+      const eventcb = (_b: BufferEvent, what: number, res: (typeof results)[0]) => {
+        res.total++;
+        if ((what & (BEV_EVENT_READING | 0x40)) === (BEV_EVENT_READING | 0x40)) res.reads++;
+        if ((what & (0x02 | 0x40)) === (0x02 | 0x40)) res.writes++;
+      };
+      bufferevent_disable(bev2, EV_READ);
+      bufferevent_setcb(
+        bev1,
+        () => {},
+        () => {},
+        eventcb,
+        results[0],
+      );
+      bufferevent_set_timeouts(
+        bev1,
+        { tv_sec: 0, tv_usec: 150000 },
+        { tv_sec: 0, tv_usec: 100000 },
+      );
+      bufferevent_write(bev1, "ABCDEFG", 7);
+      bufferevent_enable(bev1, EV_READ | EV_WRITE);
+      bufferevent_setcb(
+        bev2,
+        () => {},
+        () => {},
+        eventcb,
+        results[1],
+      );
+      bufferevent_set_timeouts(
+        bev2,
+        { tv_sec: 0, tv_usec: 100000 },
+        { tv_sec: 0, tv_usec: 200000 },
+      );
+      bufferevent_enable(bev2, EV_WRITE);
+      ev.event_base_loopexit(base, { tv_sec: 0, tv_usec: 350000 });
+      await ev.event_base_dispatch(base);
+      const idleTimesOut = usePair && !useFilter ? 0 : 1;
+      expect(results[0]).to.deep.equal({ total: 2, reads: 1, writes: 1 });
+      expect(results[1]).to.deep.equal({ total: idleTimesOut, reads: 0, writes: idleTimesOut });
+      bufferevent_free(bev1);
+      bufferevent_free(bev2);
+    });
+  }
+
+  it("bufferevent_socket_filter_inactive: a filter over a socket without a descriptor frees cleanly", () => {
+    const bev = bufferevent_socket_new(base, -1, 0)!;
+    const bevf = bufferevent_filter_new(bev, null, null, 0, null, null)!;
+    expect(bevf).to.not.equal(null);
+    bufferevent_free(bevf);
+    bufferevent_free(bev);
+  });
 });
