@@ -25,8 +25,26 @@ export interface Bounds {
 }
 
 const EMPTY = Buffer.alloc(0);
-/** Where every socket read through `onread` lands (one at a time: Node reads on one thread). */
-const READ_BUFFER = Buffer.allocUnsafe(65536);
+
+/**
+ * Conduits written to more than once in this JavaScript turn, corked until
+ * it ends. The loop runs pass after pass in one turn and yields to Node for
+ * I/O, so the writes of a turn after its first leave in one writev: the
+ * bytes were accepted at once, as a kernel send buffer accepts them, and
+ * fewer, larger syscalls carry them. A lone write goes out at once (corking
+ * it would only add Node's buffering).
+ */
+const corkedThisTurn: NetConduit[] = [];
+
+function uncorkTurn(): void {
+  for (const c of corkedThisTurn) c.endTurn();
+  corkedThisTurn.length = 0;
+}
+const READ_SIZE = 65536;
+/** Where socket reads through `onread` land (one at a time: Node reads on one thread). */
+const READ_BUFFER = Buffer.allocUnsafe(READ_SIZE);
+/** A read at least this large makes the socket's next read land in memory of its own, kept without a copy. */
+const BULK_READ = 32768;
 
 export class NetConduit {
   private sock: Socket | null = null;
@@ -50,6 +68,11 @@ export class NetConduit {
   private awaitingFlush = false;
   private paused = false;
   private viaOnread = false;
+  /** The last read was large: the next lands in ownReadBuf. */
+  private bulk = false;
+  private ownReadBuf: Buffer | null = null;
+  /** 0: not written to this turn; 1: written once; 2: corked until the turn ends (see corkedThisTurn). */
+  private turnWrites = 0;
   private readonly flushed = (err?: Error | null) => {
     this.awaitingFlush = false;
     if (err || !this.full || this.unflushed >= this.bounds.sndBound) return;
@@ -63,16 +86,27 @@ export class NetConduit {
   ) {}
 
   /**
-   * Node's `onread` option for a socket this conduit will attach: reads land
-   * in one shared buffer and are copied out at once, which costs less than
-   * the Buffer, the stream machinery and the 'data' event Node would
-   * otherwise spend on every read.
+   * Node's `onread` option for a socket this conduit will attach, which
+   * costs less than the stream machinery and the 'data' event Node would
+   * otherwise spend on every read. Reads land in one shared buffer and are
+   * copied out at once; while the socket reads in bulk, each read lands in
+   * a buffer of its own that is kept as it is.
    */
   readonly onread = {
-    buffer: READ_BUFFER,
+    buffer: (): Buffer =>
+      this.bulk ? (this.ownReadBuf ??= Buffer.allocUnsafe(READ_SIZE)) : READ_BUFFER,
     callback: (n: number, buf: Buffer): boolean => {
-      const b = Buffer.allocUnsafe(n);
-      buf.copy(b, 0, 0, n);
+      let b: Buffer;
+      if (buf === this.ownReadBuf && n >= BULK_READ) {
+        b = n === buf.length ? buf : buf.subarray(0, n);
+        this.ownReadBuf = null;
+      } else {
+        b = Buffer.allocUnsafe(n);
+        buf.copy(b, 0, 0, n);
+      }
+      this.bulk = n >= BULK_READ;
+      // An idle connection holds no read buffer of its own.
+      if (!this.bulk) this.ownReadBuf = null;
       // false stops Node reading: the receive buffer is full.
       return this.arrived(b);
     },
@@ -217,6 +251,13 @@ export class NetConduit {
     const view = n === data.length ? data : data.subarray(0, n);
     const sock = this.sock;
     if (sock) {
+      if (this.turnWrites === 0) {
+        this.turnWrites = 1;
+        if (corkedThisTurn.push(this) === 1) process.nextTick(uncorkTurn);
+      } else if (this.turnWrites === 1) {
+        this.turnWrites = 2;
+        sock.cork();
+      }
       const chunk = lent ? asBuffer(view) : Buffer.from(view);
       // Only the write that fills the send buffer asks to hear when it is flushed:
       // a callback on every write would cost Node a tick and an object each time.
@@ -229,6 +270,12 @@ export class NetConduit {
     }
     if (this.unflushed >= this.bounds.sndBound) this.fill();
     return n;
+  }
+
+  /** The turn ends: what it wrote goes to the kernel. */
+  endTurn(): void {
+    if (this.turnWrites === 2) this.sock?.uncork();
+    this.turnWrites = 0;
   }
 
   /** The send buffer is full: POLLOUT is reported when what it holds has gone. */
