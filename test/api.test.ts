@@ -17,12 +17,6 @@ const SKIPPED: Record<string, string> = {
   "openssl.txt": "the SSL stage has not been filed yet",
 };
 
-// Names of listed headers whose capability is a later stage (ROADMAP.md):
-// rate-limiting bufferevents are not filed yet.
-const LATER =
-  /^(ev_token_bucket_cfg_\w+|bufferevent_(set_rate_limit|get_token_bucket_cfg|get_(read|write)_limit|decrement_(read|write)_limit|(add_to|remove_from)_rate_limit_group|rate_limit_group_\w+))$/;
-const LATER_REASON = "rate-limiting bufferevents are the next stage (ROADMAP.md), not filed yet";
-
 interface Row {
   entry: { name: string; kind: string };
   problem: string | null;
@@ -47,17 +41,12 @@ describe("API coverage (test/fixtures/api/*.txt)", () => {
     // Skipped on purpose, reason in the title: the SSL stage is not filed yet.
     for (const fx of fixtures.filter((f) => SKIPPED[f.file]))
       it.skip(`${fx.file} (${fx.entries.length} names, ${fx.subpath}): ${SKIPPED[fx.file]}`);
-    const later = fixtures.flatMap((f) =>
-      (f.entries as { name: string }[]).filter((e) => LATER.test(e.name)).map((e) => e.name),
-    );
-    // Skipped on purpose, reason in the title: filters and rate limits are the next stage.
-    it.skip(`${later.length} names of later stages: ${LATER_REASON}: ${later.join(", ")}`);
   });
 
   for (const fx of fixtures.filter((f) => !SKIPPED[f.file])) {
     it(`${fx.file}: ${fx.entries.length} names from ${fx.subpath} and bufferevent`, async () => {
       const report = await api.checkFixture(fx);
-      const bad = (report.rows as Row[]).filter((r) => r.problem && !LATER.test(r.entry.name));
+      const bad = (report.rows as Row[]).filter((r) => r.problem);
       if (bad.length === 0) return;
       // Names with the same problem share a line, so a missing module reads as one line.
       const groups = new Map<string, string[]>();

@@ -44,7 +44,6 @@ import {
 
 type Ev = ReturnType<typeof ev.event_new>;
 
-/* eslint-disable prefer-const -- the C program's statics, assigned in main */
 /** The port of fd_readiness.c; `printf` collects the trace. */
 async function fd_readiness(printf: (fmt: string, ...a: unknown[]) => void): Promise<void> {
   let base: NonNullable<ReturnType<typeof ev.event_base_new>>;

@@ -60,9 +60,9 @@ async function listenerTrace(): Promise<string> {
   };
 
   // C's globals, set in main() below and read by the callbacks above it.
-  // eslint-disable-next-line prefer-const
+
   let base: EventBase;
-  // eslint-disable-next-line prefer-const
+
   let lev: evconnlistener;
   const where: Record<string, any> = {};
   const accepted: number[] = [];

@@ -76,7 +76,9 @@ export type EventCb = (bev: BufferEvent, what: number, ctx: any) => void;
 
 /**
  * How many bytes may move now, and what moved: what a rate limiter plugs in.
- * Without one, a bufferevent moves up to max_single_read/write per operation.
+ * Without one, a bufferevent moves up to max_single_read/write per operation;
+ * with one, the limiter's answer is final (libevent lets a bufferevent's own
+ * bucket replace max_single, not just cap it).
  */
 export interface ByteBudget {
   readLimit(bev: BufferEvent): number;
@@ -396,16 +398,12 @@ export abstract class BufferEvent implements BufferEventOps {
   // ---- how much may move (the one place rate limits plug into) ----
 
   maxToRead(): number {
-    const n = this.budget
-      ? Math.min(this.maxSingleRead, this.budget.readLimit(this))
-      : this.maxSingleRead;
+    const n = this.budget ? this.budget.readLimit(this) : this.maxSingleRead;
     return n > 0 ? n : 0;
   }
 
   maxToWrite(): number {
-    const n = this.budget
-      ? Math.min(this.maxSingleWrite, this.budget.writeLimit(this))
-      : this.maxSingleWrite;
+    const n = this.budget ? this.budget.writeLimit(this) : this.maxSingleWrite;
     return n > 0 ? n : 0;
   }
 

@@ -449,3 +449,4 @@ export function bufferevent_get_max_to_read(bev_: BufferEvent): number {
 export function bufferevent_get_max_to_write(bev_: BufferEvent): number {
   return bev("bufferevent_get_max_to_write", bev_, "bev").maxToWrite();
 }
+export * from "./bufferevent_ratelim.js";
