@@ -115,10 +115,13 @@ export function documentedDifferences(readme) {
   const lines = readme.split("\n");
   const start = lines.findIndex((l) => /^#+\s+Differences from libevent 2\.1\.12/.test(l));
   if (start < 0) return () => false;
+  const level = /^#+/.exec(lines[start])[0].length;
   const exact = new Set();
   const prefixes = [];
   for (const line of lines.slice(start + 1)) {
-    if (/^#/.test(line)) break;
+    // The section ends at the next heading of its level or above; its subsections belong to it.
+    const h = /^(#+)\s/.exec(line);
+    if (h && h[1].length <= level) break;
     if (!line.startsWith("|")) continue;
     for (const [, code] of line.matchAll(/`([^`]+)`/g)) {
       const id = /^[A-Za-z_][A-Za-z0-9_]*(\*)?/.exec(code);
