@@ -507,8 +507,9 @@ export abstract class BufferEvent implements BufferEventOps {
 
   // ---- data ----
 
-  write(data: Uint8Array): number {
-    return this.output.add(data, data.length) === -1 ? -1 : 0;
+  /** bufferevent_write of the first n bytes of data. */
+  write(data: Uint8Array, n = data.length): number {
+    return this.output.add(data, n) === -1 ? -1 : 0;
   }
 
   writeBuffer(buf: Evbuffer): number {

@@ -308,7 +308,7 @@ export function bufferevent_write(
     if (n > 2 ** 32) return -1;
     throw args.rangeError(fn, "size", `is ${n}, larger than the ${bytes.length} bytes of 'data'`);
   }
-  return b.write(n === bytes.length ? bytes : bytes.subarray(0, n));
+  return b.write(bytes, n);
 }
 
 export function bufferevent_write_buffer(bufev: BufferEvent, buf: Evbuffer): number {
