@@ -655,6 +655,47 @@ describe("bufferevent filter", () => {
     ev.event_base_free(base);
   });
 
+  it("a filter that returns BEV_OK without moving a byte is not called again in a loop (libevent spins)", async () => {
+    const base = ev.event_base_new()!;
+    const pair: BufferEvent[] = [];
+    bufferevent_pair_new(base, 0, pair);
+    let inCalls = 0;
+    let outCalls = 0;
+    const f = bufferevent_filter_new(
+      pair[0],
+      () => (inCalls++, BEV_OK),
+      () => (outCalls++, BEV_OK),
+      0,
+      null,
+      null,
+    )!;
+    const reads: number[] = [];
+    bufferevent_setcb(
+      f,
+      (b) => reads.push(evbuffer_get_length(bufferevent_get_input(b))),
+      null,
+      null,
+    );
+    bufferevent_enable(f, EV_READ);
+    expect(bufferevent_write(f, "stuck", 5)).to.equal(0);
+    expect(outCalls).to.equal(1);
+    expect(evbuffer_get_length(bufferevent_get_output(f))).to.equal(5);
+    bufferevent_enable(pair[1], EV_READ);
+    bufferevent_write(pair[1], "held", 4);
+    await ev.event_base_loop(base, EVLOOP_NONBLOCK);
+    // One call per trigger; it still counts as success, so the readcb runs (input empty).
+    expect(inCalls).to.equal(1);
+    expect(reads).to.deep.equal([0]);
+    expect(evbuffer_get_length(bufferevent_get_input(pair[0]))).to.equal(4);
+    // FLUSH calls it once more, and returns 1 as for any BEV_OK.
+    expect(bufferevent_flush(f, EV_WRITE, BEV_FLUSH)).to.equal(1);
+    expect(outCalls).to.equal(2);
+    bufferevent_free(f);
+    bufferevent_free(pair[0]);
+    bufferevent_free(pair[1]);
+    ev.event_base_free(base);
+  });
+
   it("refuses bad arguments by name, and a filter that returns no result", async () => {
     const base = ev.event_base_new()!;
     const pair: BufferEvent[] = [];

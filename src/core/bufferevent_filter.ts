@@ -37,6 +37,12 @@ export type FilterCb = (
   ctx: any,
 ) => number;
 
+/**
+ * What run() reports for a BEV_OK call that changed neither buffer: it
+ * counts as success, but ends the loop, which libevent would spin in forever.
+ */
+const OK_IDLE = -1;
+
 /** A NULL filter: moves up to the limit unchanged. */
 const passThrough: FilterCb = (src, dst, limit) =>
   src.removeBuffer(dst, limit < 0 ? src.totalLen : limit) >= 0 ? BEV_OK : BEV_ERROR;
@@ -96,14 +102,17 @@ export class FilterBufferEvent extends BufferEvent {
     );
   }
 
-  /** Runs a filter function; a JS filter must return a bufferevent_filter_result. */
+  /** Runs a filter function (a JS filter must return a bufferevent_filter_result); OK_IDLE for BEV_OK with neither buffer changed. */
   private run(f: FilterCb, src: Evbuffer, dst: Evbuffer, limit: number, mode: number): number {
+    // Generations, not lengths: a pair below takes what is added to its output at once.
+    const srcGen = src.gen;
+    const dstGen = dst.gen;
     const r = f(src, dst, limit, mode, this.context);
     if (typeof r !== "number")
       throw new TypeError(
         `bufferevent_filter_new: the ${f === this.processIn ? "input" : "output"}_filter returned ${String(r)}; it must return BEV_OK, BEV_NEED_MORE or BEV_ERROR`,
       );
-    return r;
+    return r === BEV_OK && src.gen === srcGen && dst.gen === dstGen ? OK_IDLE : r;
   }
 
   /** be_readbuf_full: the filter's input is at its read high watermark (NORMAL mode only). */
@@ -127,7 +136,7 @@ export class FilterBufferEvent extends BufferEvent {
       const limit =
         mode === BEV_NORMAL && this.wmReadHigh ? this.wmReadHigh - this.input.totalLen : -1;
       res = this.run(this.processIn, src, this.input, limit, mode);
-      if (res === BEV_OK) processed = true;
+      if (res === BEV_OK || res === OK_IDLE) processed = true;
     } while (
       res === BEV_OK &&
       this.enabled & EV_READ &&
@@ -168,7 +177,7 @@ export class FilterBufferEvent extends BufferEvent {
           const limit =
             mode === BEV_NORMAL && u.wmWriteHigh ? u.wmWriteHigh - u.output.totalLen : -1;
           res = this.run(this.processOut, out, u.output, limit, mode);
-          if (res === BEV_OK) round = processed = true;
+          if (res === BEV_OK || res === OK_IDLE) round = processed = true;
         } while (more(res));
         if (round && out.totalLen <= this.wmWriteLow) {
           this.runWritecb(0);
