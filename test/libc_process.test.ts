@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import net from "node:net";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -65,6 +66,50 @@ describe("libc process calls", () => {
     expect(r.stdout.split("\n")).to.have.length(1001);
     expect(r.stdout).to.not.include("never");
     expect(runScript(`import { exit } from "${lib("process")}"; exit(3);`).status).to.equal(3);
+  });
+
+  it("exit right after socket writes in a callback still delivers every byte (they reach the kernel first)", async () => {
+    // Writes after the first in a turn wait for the turn's end to leave in one
+    // writev; exit ends the turn early, so none of them may be lost.
+    const srv = net.createServer();
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    const port = (srv.address() as net.AddressInfo).port;
+    const got = new Promise<string>((resolve) =>
+      srv.once("connection", (s) => {
+        let text = "";
+        s.on("data", (d: Buffer) => (text += d.toString("latin1")));
+        s.on("close", () => resolve(text));
+      }),
+    );
+    const ev = pathToFileURL(join(projectRoot, "dist", "src", "event2", "event.js")).href;
+    const util = pathToFileURL(join(projectRoot, "dist", "src", "event2", "util.js")).href;
+    const dir = mkdtempSync(join(tmpdir(), "bev-libc-"));
+    const file = join(dir, "prog.mjs");
+    writeFileSync(
+      file,
+      `import { event_base_new, event_new, event_add, event_base_dispatch, EV_WRITE } from "${ev}";
+       import { socket, connect, send, htons, htonl, AF_INET, SOCK_STREAM, INADDR_LOOPBACK, evutil_make_socket_nonblocking } from "${util}";
+       import { exit } from "${lib("process")}";
+       const fd = socket(AF_INET, SOCK_STREAM, 0);
+       evutil_make_socket_nonblocking(fd);
+       connect(fd, { sin_family: AF_INET, sin_port: htons(${port}), sin_addr: { s_addr: htonl(INADDR_LOOPBACK) } }, 16);
+       const base = event_base_new();
+       event_add(event_new(base, fd, EV_WRITE, () => {
+         for (let i = 0; i < 100; i++) send(fd, "line " + i + "\\n", ("line " + i + "\\n").length, 0);
+         exit(0);
+       }, null), null);
+       await event_base_dispatch(base);`,
+    );
+    try {
+      const child = spawn(process.execPath, [file], { stdio: ["ignore", "inherit", "inherit"] });
+      const status = await new Promise<number | null>((r) => child.on("exit", r));
+      expect(status).to.equal(0);
+      const expected = Array.from({ length: 100 }, (_, i) => `line ${i}\n`).join("");
+      expect(await got).to.equal(expected);
+    } finally {
+      srv.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("abort kills the process with SIGABRT", () => {

@@ -36,7 +36,12 @@ const EMPTY = Buffer.alloc(0);
  */
 const corkedThisTurn: NetConduit[] = [];
 
-function uncorkTurn(): void {
+/**
+ * Hands what this turn's writes corked to the kernel: when the turn ends,
+ * and before the process blocks (sleep) or ends (exit), where C's bytes
+ * would already be in the kernel.
+ */
+export function flushWrites(): void {
   for (const c of corkedThisTurn) c.endTurn();
   corkedThisTurn.length = 0;
 }
@@ -253,7 +258,7 @@ export class NetConduit {
     if (sock) {
       if (this.turnWrites === 0) {
         this.turnWrites = 1;
-        if (corkedThisTurn.push(this) === 1) process.nextTick(uncorkTurn);
+        if (corkedThisTurn.push(this) === 1) process.nextTick(flushWrites);
       } else if (this.turnWrites === 1) {
         this.turnWrites = 2;
         sock.cork();

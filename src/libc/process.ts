@@ -3,6 +3,7 @@
 import { writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, int, typeError } from "../args.js";
+import { flushWrites } from "../core/stream_net.js";
 import { EINVAL, set_errno } from "./errno.js";
 
 export const EXIT_SUCCESS = 0;
@@ -22,7 +23,9 @@ export const argc: number = argv.length;
 
 /** Ends the process with `status` (output was written synchronously: nothing to flush). */
 export function exit(status: number): never {
-  process.exit(int("exit", "status", status));
+  const code = int("exit", "status", status);
+  flushWrites();
+  process.exit(code);
 }
 
 /** Ends the process with SIGABRT, as C's abort does (exit status 134 in a shell). */

@@ -1,6 +1,7 @@
 // <time.h>'s time and <unistd.h>'s sleep/usleep. The sleeps block the whole
 // process, as they block a single-threaded C program: no event fires meanwhile.
 import { size } from "../args.js";
+import { flushWrites } from "../core/stream_net.js";
 import { box } from "../event2/checks.js";
 
 /** Seconds since the Epoch; also stored in the `{ value }` box when one is given. */
@@ -25,5 +26,6 @@ export function usleep(usec: number): number {
 const cell = new Int32Array(new SharedArrayBuffer(4));
 
 function block(ms: number): void {
+  flushWrites();
   if (ms > 0) Atomics.wait(cell, 0, 0, ms);
 }
