@@ -508,6 +508,22 @@ describe("socket calls", () => {
       expect(total).to.be.below(big.length);
     });
 
+    it("a blocking socket's send takes every byte, as C's blocking send returns only when it has", async () => {
+      const [c, s] = await pair();
+      expect(fcntl(c, F_SETFL, fcntl(c, F_GETFL) & ~O_NONBLOCK)).to.equal(0);
+      const big = new Uint8Array(4 << 20).map((_, i) => i * 7);
+      expect(send(c, big, big.length, 0)).to.equal(big.length);
+      const got = new Uint8Array(big.length);
+      let n = 0;
+      while (n < big.length) {
+        await ready(s, ev.EV_READ);
+        const r = recv(s, got.subarray(n), big.length - n, 0);
+        expect(r).to.be.above(0);
+        n += r;
+      }
+      expect(Buffer.from(got).equals(Buffer.from(big))).to.equal(true);
+    });
+
     it("shutdown(SHUT_WR): the peer reads EOF, a send after it is EPIPE; SHUT_RD makes recv return 0", async () => {
       const [c, s] = await pair();
       expect(shutdown(c, SHUT_WR)).to.equal(0);

@@ -160,7 +160,7 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
   write(data: Uint8Array, lent?: boolean): number {
     if (!this.streaming) return -EPIPE;
     if (this.state === "connecting" && !this.optimistic) return -EAGAIN;
-    return this.conduit!.write(data, lent);
+    return this.conduit!.write(data, lent, !this.nonblock);
   }
 
   /** evbuffer_write's iovecs: one writev where Node can. */

@@ -238,8 +238,12 @@ export class NetConduit {
     return this.dead ? 0 : this.earlyLen + (this.sock?.writableLength ?? 0);
   }
 
-  /** write(2) semantics: the count accepted (up to the room left), -EAGAIN, or -errno. */
-  write(data: Uint8Array, lent = false): number {
+  /**
+   * write(2) semantics: the count accepted (up to the room left), -EAGAIN,
+   * or -errno. `all`: a blocking socket's write, which C would block in
+   * until every byte is in the kernel, takes every byte at once.
+   */
+  write(data: Uint8Array, lent = false, all = false): number {
     if (this.err) {
       const e = this.err;
       this.err = 0;
@@ -247,7 +251,7 @@ export class NetConduit {
     }
     if (this.wrShut || this.dead) return -EPIPE;
     if (data.length === 0) return 0;
-    const room = this.bounds.sndBound - this.unflushed;
+    const room = all ? data.length : this.bounds.sndBound - this.unflushed;
     if (room <= 0) {
       this.fill();
       return -EAGAIN;
