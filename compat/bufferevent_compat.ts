@@ -48,6 +48,11 @@ export function bufferevent_new(
   errorcb: everrorcb | null,
   cbarg?: any,
 ): BufferEvent | null {
+  // The callbacks are checked first, so a bad one leaves nothing behind.
+  const fn = "bufferevent_new";
+  args.optFn(fn, "readcb", readcb);
+  args.optFn(fn, "writecb", writecb);
+  args.optFn(fn, "errorcb", errorcb);
   const bev = bufferevent_socket_new(null, fd, 0);
   if (bev) bufferevent_setcb(bev, readcb, writecb, errorcb, cbarg);
   return bev;

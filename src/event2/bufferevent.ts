@@ -5,7 +5,7 @@
 // C mapping: `struct bufferevent *` is a BufferEvent; `struct bufferevent
 // *pair[2]` a JS array filled in place; `size_t *lowmark` a `{ value }` box
 // or null; callback pointers to fill in bufferevent_getcb are boxes too.
-import type { Socket } from "node:net";
+import { Socket } from "node:net";
 import * as args from "../args.js";
 import { EV_SIZE_MAX, EV_SSIZE_MAX } from "../args.js";
 import { BufferEvent, type DataCb, type EventCb } from "../core/bufferevent.js";
@@ -98,7 +98,7 @@ export function bufferevent_socket_new(
   const b = checks.baseOrCurrent(fn, base);
   const o = args.int(fn, "options", options);
   if (typeof fd === "number") return SocketBufferEvent.create(b, checks.fd(fn, fd), o);
-  if (fd === null || typeof fd !== "object")
+  if (!(fd instanceof Socket))
     throw args.typeError(
       fn,
       "fd",

@@ -497,8 +497,11 @@ export function event_assign(
   arg: any,
 ): number {
   const fn = "event_assign";
-  if (ev === null || typeof ev !== "object")
-    throw args.typeError(fn, "ev", `must be an object (struct event), got ${args.describe(ev)}`);
+  // A struct event of the program's (a plain object, or an event already): any
+  // other object would be overwritten, as C would overwrite some other struct.
+  const proto = ev === null || typeof ev !== "object" ? undefined : Object.getPrototypeOf(ev);
+  if (!(ev instanceof Event) && proto !== Object.prototype && proto !== null)
+    throw args.typeError(fn, "ev", `must be a struct event object, got ${args.describe(ev)}`);
   const { b, f, what, c } = eventArgs(fn, base, fd, events, cb);
   if (ev instanceof Event && !ev.freed && isPending(ev))
     throw args.typeError(fn, "ev", "is pending or active: event_del it before assigning it again");

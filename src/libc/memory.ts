@@ -53,6 +53,11 @@ export function memmove(dest: Uint8Array, src: Uint8Array | string, n: number): 
  */
 export function memset<T extends Uint8Array | object>(s: T, c: number, n: number): T {
   if (s !== null && typeof s === "object" && !ArrayBuffer.isView(s)) {
+    // Only a struct of the program's own (a plain object) can be cleared: an
+    // object of the library is opaque, as its C struct's layout is private.
+    const proto = Object.getPrototypeOf(s);
+    if (proto !== Object.prototype && proto !== null)
+      throw typeError("memset", "s", `must be a struct object or bytes, got ${describe(s)}`);
     if ((int("memset", "c", c) & 0xff) !== 0)
       throw typeError("memset", "c", "must be 0 when 's' is a struct object");
     size("memset", "n", n);

@@ -51,6 +51,7 @@ import {
   type Address,
 } from "../core/sockaddr.js";
 import { formatIPv4, formatIPv6, parseAton, parseIPv4, parseIPv6 } from "../core/sockaddr_text.js";
+import * as sa from "../core/sockaddr.js";
 
 export {
   AF_INET,
@@ -94,7 +95,29 @@ export {
   SO_SNDBUF,
   TCP_NODELAY,
 } from "../core/net_constants.js";
-export { htonl, htons, ntohl, ntohs } from "../core/sockaddr.js";
+
+/** A uint16_t/uint32_t argument: any number (C converts it modulo 2^16 / 2^32), or a bigint. */
+function uint(fn: string, arg: string, v: unknown): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "bigint") return Number(BigInt.asUintN(32, v));
+  throw args.typeError(fn, arg, `must be a number, got ${args.describe(v)}`);
+}
+
+export function htons(hostshort: number): number {
+  return sa.htons(uint("htons", "hostshort", hostshort));
+}
+
+export function htonl(hostlong: number): number {
+  return sa.htonl(uint("htonl", "hostlong", hostlong));
+}
+
+export function ntohs(netshort: number): number {
+  return sa.ntohs(uint("ntohs", "netshort", netshort));
+}
+
+export function ntohl(netlong: number): number {
+  return sa.ntohl(uint("ntohl", "netlong", netlong));
+}
 
 type Fd = number | Socket;
 type Box<T> = { value: T };
