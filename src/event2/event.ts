@@ -24,7 +24,7 @@ import {
   EVENT_MAX_PRIORITIES,
 } from "../core/flags.js";
 import { monoToWallUs, monotonicUs, usToTimeval, wallUs, type Timeval } from "../core/time.js";
-import { writeSync } from "node:fs";
+import { writeStream } from "../libc/stdio_write.js";
 import * as check from "./checks.js";
 
 export * from "../core/flags.js";
@@ -403,13 +403,8 @@ function addressOf(ev: Event): string {
 export function event_base_dump_events(base: EventBase, output: { fd: number }): void {
   const fn = "event_base_dump_events";
   const b = check.base(fn, base);
-  if (output === null || typeof output !== "object" || typeof output.fd !== "number")
-    throw args.typeError(
-      fn,
-      "output",
-      `must be a FILE (stdout, stderr or { fd }), got ${args.describe(output)}`,
-    );
-  writeSync(output.fd, b.dump(addressOf));
+  // A write error is stdio's to keep, as fprintf's would be.
+  writeStream(fn, "output", output, Buffer.from(b.dump(addressOf)));
 }
 
 /** Activates the events on `fd` (or, with EV_TIMEOUT, the timers whose fd is `fd`). */

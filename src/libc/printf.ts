@@ -3,10 +3,10 @@
 // output appears in call order, stdout and stderr interleave as the calls
 // were made, and nothing is lost when the process exits.
 
-import { writeSync } from "node:fs";
 import { cformat } from "../core/printf.js";
+import { emit, fileno } from "./stdio_write.js";
 import { bytes, describe, int, rangeError, size as sizeArg, typeError } from "../args.js";
-import { EINVAL, EIO, errno, set_errno } from "./errno.js";
+import { EINVAL, errno, set_errno } from "./errno.js";
 import { strerror } from "./errno_text.js";
 
 /** `FILE *`: a stream on a descriptor. */
@@ -157,41 +157,9 @@ function format1(fn: string, format: unknown, args: readonly unknown[]): Buffer 
   return cformat(format, args);
 }
 
-function fileno(fn: string, stream: unknown): number {
-  const fd = (stream as FILE | null)?.fd;
-  if (typeof stream !== "object" || typeof fd !== "number" || !Number.isInteger(fd) || fd < 0)
-    throw typeError(
-      fn,
-      "stream",
-      `must be a FILE (stdout, stderr or { fd }), got ${describe(stream)}`,
-    );
-  return fd;
-}
-
 /** `const char *`: a string (UTF-8) or the bytes up to the first NUL. */
 function cstring(fn: string, arg: string, v: unknown): Uint8Array {
   const b = bytes(fn, arg, v);
   const end = b.indexOf(0);
   return end < 0 ? b : b.subarray(0, end);
-}
-
-const pause = new Int32Array(new SharedArrayBuffer(4));
-
-/** Writes all of b to fd; returns its length, or -1 with errno set (a bad format is -1 too). */
-function emit(fd: number, b: Uint8Array | null): number {
-  if (b === null) return -1;
-  for (let off = 0; off < b.length;) {
-    try {
-      off += writeSync(fd, b, off, b.length - off);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (err.code === "EAGAIN") {
-        Atomics.wait(pause, 0, 0, 1); // a non-blocking pipe is full: wait for the reader
-        continue;
-      }
-      set_errno(typeof err.errno === "number" ? Math.abs(err.errno) : EIO);
-      return -1;
-    }
-  }
-  return b.length;
 }
