@@ -50,6 +50,15 @@ describe("misuse of the library's objects and of plain arguments", () => {
     expect(bufferevent_write(pair[1], "y", 1)).to.equal(0);
   });
 
+  it("event_base_dump_events takes a FILE, not any object with an fd", () => {
+    const e = ev.event_new(base, -1, 0, () => {}, null)!;
+    expect(() => ev.event_base_dump_events(base, e as any)).to.throw(
+      TypeError,
+      /event_base_dump_events: argument 'output'/,
+    );
+    ev.event_free(e);
+  });
+
   it("byte-order calls take numbers (and bigints), naming themselves otherwise", () => {
     expect(htons(0x1234)).to.equal(0x3412);
     expect(ntohl(htonl(0x01020304))).to.equal(0x01020304);
