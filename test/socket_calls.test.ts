@@ -343,6 +343,38 @@ describe("socket calls", () => {
       expect(fcntl(s, F_GETFL) & O_NONBLOCK).to.equal(0); // not inherited, as on Linux
     });
 
+    it("accept of connections reset before it fills an AF_INET sockaddr (0.0.0.0:0 once the peer is gone)", async () => {
+      const l = listener(AF_INET);
+      const port = ntohs(l.addr.sin_port);
+      const gone = Array.from(
+        { length: 8 },
+        () =>
+          new Promise<void>((resolve) => {
+            const c = netConnect(port, "127.0.0.1");
+            c.on("connect", () => c.resetAndDestroy());
+            c.on("error", () => {});
+            c.on("close", () => resolve());
+          }),
+      );
+      await Promise.all(gone);
+      await ready(l.fd, ev.EV_READ);
+      let n = 0;
+      for (;;) {
+        const peer: Sa = {};
+        const len = { value: sizeof(peer) };
+        const s = accept(l.fd, peer, len);
+        if (s < 0) break;
+        track(s);
+        n++;
+        expect([peer.sin_family, len.value, typeof peer.sin_addr?.s_addr]).to.deep.equal([
+          AF_INET,
+          16,
+          "number",
+        ]);
+      }
+      expect(n).to.be.above(0);
+    });
+
     it("connect: EINPROGRESS, EALREADY while under way, 0 once it completed, then EISCONN", async () => {
       const l = listener(AF_INET);
       const c = track(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));

@@ -281,7 +281,8 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
     s.conduit = new NetConduit(s, s.opts);
     s.connectSeen = true;
     s.local = this.local;
-    s.peer = UNNAMED;
+    // A TCP peer gone before accept has no name libuv can report: 0.0.0.0:0 of the family.
+    s.peer = isTcp(h) ? anyAddress(this.domain) : UNNAMED;
     s.connected();
     install(s, h.fd);
     return s;

@@ -35,6 +35,13 @@ export type Address =
   | { family: typeof AF_INET6; ip: string; port: number; flowinfo: number; scopeId: number }
   | { family: typeof AF_UNIX; path: string };
 
+/** s_addr of a dotted-quad address; 0 (INADDR_ANY) for anything else. */
+function ipv4SAddr(ip: string): number {
+  const parts = ip.split(".").map(Number);
+  const ok = parts.length === 4 && parts.every((n) => Number.isInteger(n) && n >= 0 && n <= 255);
+  return ok ? sAddrOf(Uint8Array.from(parts)) : 0;
+}
+
 /** A `struct in_addr`'s s_addr (network order, as in memory) from the address bytes. */
 export function sAddrOf(bytes: Uint8Array): number {
   return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, LE);
@@ -132,7 +139,7 @@ export function fillSockaddr(sa: object, a: Address): number {
     familyField = "sin_family";
     o.sin_family = AF_INET;
     o.sin_port = htons(a.port);
-    o.sin_addr = { s_addr: sAddrOf(new Uint8Array(a.ip.split(".").map(Number))) };
+    o.sin_addr = { s_addr: ipv4SAddr(a.ip) };
   } else if (a.family === AF_INET6) {
     familyField = "sin6_family";
     o.sin6_family = AF_INET6;
@@ -166,7 +173,8 @@ function ipv6Bytes(ip: string): Uint8Array {
 
 /** An Address from what a Node TCP handle reports ({address, family, port}). */
 export function fromUv(u: { address?: string; family?: string; port?: number }): Address | null {
-  if (typeof u.address !== "string") return null;
+  // libuv leaves the address empty for a connection already gone.
+  if (typeof u.address !== "string" || u.address === "") return null;
   if (u.family === "IPv6")
     return { family: AF_INET6, ip: u.address, port: u.port ?? 0, flowinfo: 0, scopeId: 0 };
   return { family: AF_INET, ip: u.address, port: u.port ?? 0 };
