@@ -2,7 +2,7 @@
 //
 // BufferEvent holds the bookkeeping (callbacks, enabled directions,
 // watermarks, timeouts, references, suspensions, the deferred-callback run)
-// and the rules built on it. Each kind (socket, pair; later filter, SSL)
+// and the rules built on it. Each kind (socket, pair, filter; later SSL)
 // extends it and supplies the BufferEventOps half: how to arm and disarm a
 // direction, flush, unlink and destruct — libevent's ops table as a type.
 //
