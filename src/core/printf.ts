@@ -360,7 +360,8 @@ function putInteger(
 }
 
 function decimalLength(v: number): number {
-  let n = 1;
+  if (v < 100000) return v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10000 ? 4 : 5;
+  let n = 6;
   while (v >= POW10[n]) n++;
   return n;
 }
