@@ -43,6 +43,8 @@ import {
   bufferevent_get_input,
   bufferevent_get_output,
   bufferevent_get_underlying,
+  bufferevent_decref,
+  bufferevent_incref,
   bufferevent_getcb,
   bufferevent_getfd,
   bufferevent_pair_get_partner,
@@ -692,6 +694,20 @@ describe("bufferevent filter", () => {
     expect(outCalls).to.equal(2);
     bufferevent_free(f);
     bufferevent_free(pair[0]);
+    bufferevent_free(pair[1]);
+    ev.event_base_free(base);
+  });
+
+  it("CLOSE_ON_FREE does not free an underlying the program already freed (its other references stay)", () => {
+    const base = ev.event_base_new()!;
+    const pair: BufferEvent[] = [];
+    bufferevent_pair_new(base, 0, pair);
+    const f = bufferevent_filter_new(pair[0], null, null, BEV_OPT_CLOSE_ON_FREE, null, null)!;
+    bufferevent_incref(pair[0]);
+    bufferevent_free(pair[0]);
+    bufferevent_free(f);
+    // The program's incref still holds it: the last decref releases it.
+    expect(bufferevent_decref(pair[0])).to.equal(1);
     bufferevent_free(pair[1]);
     ev.event_base_free(base);
   });

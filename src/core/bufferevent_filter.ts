@@ -277,6 +277,8 @@ export class FilterBufferEvent extends BufferEvent {
   override unlink(): void {
     const u = this.underlying;
     if (this.options & BEV_OPT_CLOSE_ON_FREE) {
+      // Already freed by the program: a second free would drop a reference not ours.
+      if (u.freed) return;
       if (u.references < 2)
         warn("BEV_OPT_CLOSE_ON_FREE set on an bufferevent with too few references");
       else u.free();
