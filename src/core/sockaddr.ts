@@ -9,7 +9,7 @@
 // `struct sockaddr *` and `struct sockaddr_storage`.
 import { endianness } from "node:os";
 import { AF_INET, AF_INET6, AF_UNIX } from "./net_constants.js";
-import { formatIPv4, formatIPv6, parseIPv6 } from "./sockaddr_text.js";
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "./sockaddr_text.js";
 import { EAFNOSUPPORT, EINVAL } from "../libc/errno.js";
 
 const LE = endianness() === "LE";
@@ -34,13 +34,6 @@ export type Address =
   | { family: typeof AF_INET; ip: string; port: number }
   | { family: typeof AF_INET6; ip: string; port: number; flowinfo: number; scopeId: number }
   | { family: typeof AF_UNIX; path: string };
-
-/** s_addr of a dotted-quad address; 0 (INADDR_ANY) for anything else. */
-function ipv4SAddr(ip: string): number {
-  const parts = ip.split(".").map(Number);
-  const ok = parts.length === 4 && parts.every((n) => Number.isInteger(n) && n >= 0 && n <= 255);
-  return ok ? sAddrOf(Uint8Array.from(parts)) : 0;
-}
 
 /** A `struct in_addr`'s s_addr (network order, as in memory) from the address bytes. */
 export function sAddrOf(bytes: Uint8Array): number {
@@ -139,7 +132,8 @@ export function fillSockaddr(sa: object, a: Address): number {
     familyField = "sin_family";
     o.sin_family = AF_INET;
     o.sin_port = htons(a.port);
-    o.sin_addr = { s_addr: ipv4SAddr(a.ip) };
+    const bytes = parseIPv4(a.ip);
+    o.sin_addr = { s_addr: bytes ? sAddrOf(bytes) : 0 };
   } else if (a.family === AF_INET6) {
     familyField = "sin6_family";
     o.sin6_family = AF_INET6;
