@@ -17,6 +17,8 @@ import {
   BEV_EVENT_EOF,
   BEV_EVENT_ERROR,
   BEV_EVENT_READING,
+  BEV_EVENT_TIMEOUT,
+  BEV_EVENT_WRITING,
   BEV_FINISHED,
   BEV_FLUSH,
   BEV_NORMAL,
@@ -402,8 +404,10 @@ describe("libevent's bufferevent regress tests (observable parts)", function () 
       const results = [0, 1].map(() => ({ total: 0, reads: 0, writes: 0 }));
       const eventcb = (_b: BufferEvent, what: number, res: (typeof results)[0]) => {
         res.total++;
-        if ((what & (BEV_EVENT_READING | 0x40)) === (BEV_EVENT_READING | 0x40)) res.reads++;
-        if ((what & (0x02 | 0x40)) === (0x02 | 0x40)) res.writes++;
+        const r = BEV_EVENT_READING | BEV_EVENT_TIMEOUT;
+        const w = BEV_EVENT_WRITING | BEV_EVENT_TIMEOUT;
+        if ((what & r) === r) res.reads++;
+        if ((what & w) === w) res.writes++;
       };
       bufferevent_disable(bev2, EV_READ);
       bufferevent_setcb(

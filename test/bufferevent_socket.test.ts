@@ -149,6 +149,17 @@ describe("socket bufferevents over loopback TCP", function () {
     ev.event_base_free(base);
   });
 
+  /** A socket bufferevent connected to the peer, whose side does not read yet. */
+  async function connectToPausedPeer() {
+    const bev = track(bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE));
+    const log = record(bev);
+    bufferevent_socket_connect(bev, sin(peer.port));
+    const s = await peer.next();
+    s.pause();
+    await runUntil(base, () => log.events.length > 0);
+    return { bev, log, s };
+  }
+
   it("connects: CONNECTED, no writecb for an empty output, getfd is the OS descriptor", async () => {
     const bev = track(bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE));
     const log = record(bev);
@@ -346,12 +357,7 @@ describe("socket bufferevents over loopback TCP", function () {
   });
 
   it("a peer that stops reading leaves bytes in the output; Node holds only a bounded amount", async () => {
-    const bev = track(bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE));
-    const log = record(bev);
-    bufferevent_socket_connect(bev, sin(peer.port));
-    const s = await peer.next();
-    s.pause();
-    await runUntil(base, () => log.events.length > 0);
+    const { bev, log, s } = await connectToPausedPeer();
     const chunk = Buffer.alloc(65536, "z");
     for (let i = 0; i < 256; i++) bufferevent_write(bev, chunk);
     for (let i = 0; i < 50; i++) {
@@ -378,12 +384,7 @@ describe("socket bufferevents over loopback TCP", function () {
     // when the program writes more, so each byte must reach the peer as written.
     // Byte i of the stream is byteAt(i); message sizes are random.
     const byteAt = (i: number) => (Math.imul(i, 2654435761) >>> 24) ^ (i & 0xff);
-    const bev = track(bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE));
-    const log = record(bev);
-    bufferevent_socket_connect(bev, sin(peer.port));
-    const s = await peer.next();
-    s.pause();
-    await runUntil(base, () => log.events.length > 0);
+    const { bev, s } = await connectToPausedPeer();
     let seed = 12345;
     const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
     let total = 0;
