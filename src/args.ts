@@ -70,6 +70,16 @@ export function obj<T extends object>(
   return v;
 }
 
+/**
+ * A struct of the program's own: a plain object (`{}`), which calls may fill
+ * or clear in place. The library's objects are opaque, as their C structs are.
+ */
+export function isPlainStruct(v: unknown): v is object {
+  if (v === null || typeof v !== "object") return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
 /** `const void *data`: bytes or a string (UTF-8). */
 export function bytes(fn: string, arg: string, v: unknown): Uint8Array {
   if (v instanceof Uint8Array) return v;

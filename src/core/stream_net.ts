@@ -45,6 +45,7 @@ export function flushWrites(): void {
   for (const c of corkedThisTurn) c.endTurn();
   corkedThisTurn.length = 0;
 }
+
 const READ_SIZE = 65536;
 /** Where socket reads through `onread` land (one at a time: Node reads on one thread). */
 const READ_BUFFER = Buffer.allocUnsafe(READ_SIZE);

@@ -492,10 +492,9 @@ export function event_assign(
   arg: any,
 ): number {
   const fn = "event_assign";
-  // A struct event of the program's (a plain object, or an event already): any
-  // other object would be overwritten, as C would overwrite some other struct.
-  const proto = ev === null || typeof ev !== "object" ? undefined : Object.getPrototypeOf(ev);
-  if (!(ev instanceof Event) && proto !== Object.prototype && proto !== null)
+  // A struct event of the program's, or an event already: any other object
+  // would be overwritten, as C would overwrite some other struct.
+  if (!(ev instanceof Event) && !args.isPlainStruct(ev))
     throw args.typeError(fn, "ev", `must be a struct event object, got ${args.describe(ev)}`);
   const { b, f, what, c } = eventArgs(fn, base, fd, events, cb);
   if (ev instanceof Event && !ev.freed && isPending(ev))

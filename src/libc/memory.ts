@@ -2,7 +2,7 @@
 // Heap memory is a zeroed Uint8Array; a pointer into it is a view of the same
 // ArrayBuffer (memchr's result), equal to another when both view the same
 // bytes. Sizes C accepts but cannot satisfy return NULL (null) with ENOMEM.
-import { EV_SIZE_MAX, describe, int, size, typeError } from "../args.js";
+import { EV_SIZE_MAX, describe, int, isPlainStruct, size, typeError } from "../args.js";
 import { ENOMEM, set_errno } from "./errno.js";
 import { mem, memSrc, within } from "./cstring.js";
 
@@ -53,10 +53,7 @@ export function memmove(dest: Uint8Array, src: Uint8Array | string, n: number): 
  */
 export function memset<T extends Uint8Array | object>(s: T, c: number, n: number): T {
   if (s !== null && typeof s === "object" && !ArrayBuffer.isView(s)) {
-    // Only a struct of the program's own (a plain object) can be cleared: an
-    // object of the library is opaque, as its C struct's layout is private.
-    const proto = Object.getPrototypeOf(s);
-    if (proto !== Object.prototype && proto !== null)
+    if (!isPlainStruct(s))
       throw typeError("memset", "s", `must be a struct object or bytes, got ${describe(s)}`);
     if ((int("memset", "c", c) & 0xff) !== 0)
       throw typeError("memset", "c", "must be 0 when 's' is a struct object");
