@@ -17,6 +17,7 @@ import { EV_CLOSED, EV_READ } from "./flags.js";
 import { errnoOf } from "./net_handles.js";
 import type { StreamDescriptor } from "./stream.js";
 import { NetConduit, type Bounds } from "./stream_net.js";
+import { SocketWire } from "./wire_socket.js";
 import { EINVAL, ENOTSOCK } from "../libc/errno.js";
 
 export type OsKind = "pipe" | "tty" | "file";
@@ -58,7 +59,7 @@ export class OsDescriptor extends Descriptor implements StreamDescriptor {
           : new Socket({ fd: this.fd, readable: true, writable: false, allowHalfOpen: true });
       sock.unref();
       this.conduit = new NetConduit(this, PIPE_BOUNDS);
-      this.conduit.attach(sock);
+      this.conduit.attach(new SocketWire(sock, this.conduit));
     } catch (e) {
       this.wrapError = (e as Error).message;
     }

@@ -4,7 +4,7 @@
 // bound port readable by getsockname right after bind), a listening socket
 // whose connections wait un-accepted in the kernel's queue, and the OS
 // descriptor of a socket as soon as it exists. Once connected, a handle is
-// wrapped in a net.Socket for the data path.
+// driven directly by the data path (wire_handle.ts).
 //
 // Every call returns 0 or a negative libuv code, which on Linux is -errno.
 import { EIO } from "../libc/errno.js";
@@ -19,7 +19,21 @@ export interface UvHandle {
   unref(): void;
 }
 
-export interface TcpHandle extends UvHandle {
+/** The StreamBase side of both, which the data path drives (wire_handle.ts). */
+export interface StreamHandle extends UvHandle {
+  onread: (() => Uint8Array | undefined) | null;
+  readonly writeQueueSize: number;
+  readStart(): number;
+  readStop(): number;
+  useUserBuffer(b: Uint8Array): void;
+  writeBuffer(req: object, b: Uint8Array): number;
+  writev(req: object, chunks: Uint8Array[], allBuffers: boolean): number;
+  shutdown(req: object): number;
+  /** TCP only: close with an RST (uv_tcp_close_reset). */
+  reset?(cb: () => void): number;
+}
+
+export interface TcpHandle extends StreamHandle {
   bind(ip: string, port: number): number;
   bind6(ip: string, port: number, flags: number): number;
   connect(req: ConnectReq, ip: string, port: number): number;
@@ -30,7 +44,7 @@ export interface TcpHandle extends UvHandle {
   setKeepAlive(on: boolean, delaySecs: number): number;
 }
 
-export interface PipeHandle extends UvHandle {
+export interface PipeHandle extends StreamHandle {
   bind(path: string): number;
   connect(req: ConnectReq, path: string): number;
 }
@@ -53,7 +67,8 @@ interface Bindings {
   PipeConnectWrap: new () => ConnectReq;
 }
 
-const binding = (process as unknown as { binding(name: string): any }).binding;
+/** One of Node's internal bindings (process.binding: the ones Node still lets programs reach). */
+export const binding = (process as unknown as { binding(name: string): any }).binding;
 const tcpWrap = binding("tcp_wrap");
 const pipeWrap = binding("pipe_wrap");
 const uv: Bindings = {

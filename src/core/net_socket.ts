@@ -32,6 +32,8 @@ import { SockOpts, type Linger } from "./net_sockopt.js";
 import { anyAddress, fromUv, type Address } from "./sockaddr.js";
 import type { StreamDescriptor } from "./stream.js";
 import { NetConduit } from "./stream_net.js";
+import { HandleWire } from "./wire_handle.js";
+import { SocketWire } from "./wire_socket.js";
 import {
   EAFNOSUPPORT,
   EAGAIN,
@@ -70,7 +72,7 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
   private optimistic = false;
   /** Linux answers the first connect after completion with 0, later ones with EISCONN. */
   private connectSeen = false;
-  /** The handle belongs to a net.Socket now, which closes it. */
+  /** The handle belongs to the data path now (a wire), which closes it. */
   private wrapped = false;
 
   constructor(public domain: number) {
@@ -89,6 +91,8 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
     s.handle = h as TcpHandle | PipeHandle | null;
     s.conduit = new NetConduit(s, s.opts);
     s.connectSeen = true;
+    // The program's net.Socket keeps driving the handle (through a SocketWire).
+    s.wrapped = true;
     if (sock.connecting) {
       s.state = "connecting";
       s.optimistic = true;
@@ -99,11 +103,10 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
       });
     } else if (sock.destroyed) s.state = "connected";
     else s.connected();
-    s.wrapped = true;
     sock.unref();
     if (sock.destroyed)
       s.conduit.fail(0); // reads end, writes fail with EPIPE
-    else s.conduit.attach(sock);
+    else s.conduit.attach(new SocketWire(sock, s.conduit));
     install(s, h?.fd ?? -1);
     return s;
   }
@@ -379,7 +382,7 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
     this.notify(POLLERR | POLLHUP);
   }
 
-  /** The handle is connected: wrap it in a net.Socket for the data path. */
+  /** The handle is connected: the data path drives it from now on. */
   private connected(): void {
     const h = this.handle!;
     this.state = "connected";
@@ -392,16 +395,9 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
     if (!this.wrapped) {
       this.wrapped = true;
       const conduit = this.conduit!;
-      const sock = new Socket({
-        handle: h,
-        allowHalfOpen: true,
-        readable: true,
-        writable: true,
-        onread: conduit.onread,
-      } as object);
-      sock.unref();
+      h.unref(); // a socket the library holds never keeps Node alive by itself
       this.opts.applyTo(h);
-      conduit.attach(sock, true);
+      conduit.attach(new HandleWire(h, conduit));
     }
   }
 

@@ -1,16 +1,15 @@
-// The data path of a connected descriptor over a net.Socket: the library's
-// stand-in for the kernel's receive and send buffers.
+// The data path of a connected descriptor over a wire (wire.ts): the
+// library's stand-in for the kernel's receive and send buffers.
 //
 // Receive: arrived chunks queue here up to a bound (SO_RCVBUF's share); at
-// the bound the Node socket is paused, so TCP backpressure reaches the peer,
-// and reading below it resumes the socket. Send: bytes go to Node while its
-// unflushed amount is under a bound (SO_SNDBUF's share), like a kernel send
-// buffer; past it a write takes nothing (-EAGAIN) and room returning is
-// reported as POLLOUT. So Node's own buffers never hold an unbounded copy.
-import type { Socket } from "node:net";
+// the bound the wire stops reading, so TCP backpressure reaches the peer,
+// and reading below it resumes. Send: bytes go to the wire while what it
+// has not yet handed to the kernel is under a bound (SO_SNDBUF's share),
+// like a kernel send buffer; past it a write takes nothing (-EAGAIN) and
+// room returning is reported as POLLOUT. So Node's own buffers never hold
+// an unbounded copy.
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP } from "./descriptor.js";
-import { asBuffer } from "./chunk.js";
-import { errnoOf } from "./net_handles.js";
+import type { Wire, WireOwner } from "./wire.js";
 import { EAGAIN, EINVAL, EPIPE } from "../libc/errno.js";
 
 export interface ConduitOwner {
@@ -47,13 +46,13 @@ export function flushWrites(): void {
 }
 
 const READ_SIZE = 65536;
-/** Where socket reads through `onread` land (one at a time: Node reads on one thread). */
+/** Where socket reads land (one at a time: Node reads on one thread). */
 const READ_BUFFER = Buffer.allocUnsafe(READ_SIZE);
 /** A read at least this large makes the socket's next read land in memory of its own, kept without a copy. */
 const BULK_READ = 32768;
 
-export class NetConduit {
-  private sock: Socket | null = null;
+export class NetConduit implements WireOwner {
+  private wire: Wire | null = null;
   private queue: Buffer[] = [];
   pending = 0;
   /** The peer shut down writing (or we shut down reading): reads end at the queue's end. */
@@ -61,30 +60,21 @@ export class NetConduit {
   /** After SHUT_RD, arrivals are dropped. */
   private discard = false;
   wrShut = false;
-  /** The connection failed or was reset; Node's socket is gone. */
+  /** The connection failed or was reset; the wire is gone. */
   dead = false;
   /** The pending socket error (SO_ERROR), consumed by the next read, write or getsockopt. */
   err = 0;
-  /** Writes accepted before a Node socket is attached (a connect still under way). */
+  /** Writes accepted before a wire is attached (a connect still under way). */
   private early: Buffer[] = [];
   private earlyLen = 0;
   /** A write found the send buffer full: report POLLOUT when room returns. */
   private full = false;
-  /** A write carrying `flushed` is still in Node's queue. */
-  private awaitingFlush = false;
   private paused = false;
-  private viaOnread = false;
   /** The last read was large: the next lands in ownReadBuf. */
   private bulk = false;
   private ownReadBuf: Buffer | null = null;
   /** 0: not written to this turn; 1: written once; 2: corked until the turn ends (see corkedThisTurn). */
   private turnWrites = 0;
-  private readonly flushed = (err?: Error | null) => {
-    this.awaitingFlush = false;
-    if (err || !this.full || this.unflushed >= this.bounds.sndBound) return;
-    this.full = false;
-    this.owner.changed(POLLOUT);
-  };
 
   constructor(
     private readonly owner: ConduitOwner,
@@ -92,66 +82,65 @@ export class NetConduit {
   ) {}
 
   /**
-   * Node's `onread` option for a socket this conduit will attach, which
-   * costs less than the stream machinery and the 'data' event Node would
-   * otherwise spend on every read. Reads land in one shared buffer and are
-   * copied out at once; while the socket reads in bulk, each read lands in
-   * a buffer of its own that is kept as it is.
+   * Reads land in one shared buffer and are copied out at once; while the
+   * socket reads in bulk, each read lands in a buffer of its own that is
+   * kept as it is.
    */
-  readonly onread = {
-    buffer: (): Buffer =>
-      this.bulk ? (this.ownReadBuf ??= Buffer.allocUnsafe(READ_SIZE)) : READ_BUFFER,
-    callback: (n: number, buf: Buffer): boolean => {
-      let b: Buffer;
-      if (buf === this.ownReadBuf && n >= BULK_READ) {
-        b = n === buf.length ? buf : buf.subarray(0, n);
-        this.ownReadBuf = null;
-      } else {
-        b = Buffer.allocUnsafe(n);
-        buf.copy(b, 0, 0, n);
-      }
-      this.bulk = n >= BULK_READ;
-      // An idle connection holds no read buffer of its own.
-      if (!this.bulk) this.ownReadBuf = null;
-      // false stops Node reading: the receive buffer is full.
-      return this.arrived(b);
-    },
-  };
-
-  /** Starts moving bytes over `sock` (already unref'd by the caller); `viaOnread`: it was made with `onread`. */
-  attach(sock: Socket, viaOnread = false): void {
-    this.sock = sock;
-    this.viaOnread = viaOnread;
-    if (!viaOnread) sock.on("data", (b: Buffer) => this.arrived(b));
-    sock.on("end", () => {
-      this.eof = true;
-      this.owner.changed(POLLIN | POLLRDHUP | (this.wrShut ? POLLHUP : 0));
-    });
-    sock.on("error", (e) => this.fail(errnoOf(e)));
-    for (const b of this.early) sock.write(b);
-    if (this.early.length) {
-      // One callback for them all, after the last.
-      this.awaitingFlush = true;
-      sock.write(EMPTY, this.flushed);
-    }
-    this.early = [];
-    this.earlyLen = 0;
-    if (this.wrShut) sock.end();
+  readBuffer(): Buffer {
+    return this.bulk ? (this.ownReadBuf ??= Buffer.allocUnsafe(READ_SIZE)) : READ_BUFFER;
   }
 
-  /** Queues arrived bytes; false once the receive buffer is full (Node should stop reading). */
-  private arrived(b: Buffer): boolean {
+  received(n: number, buf: Buffer): boolean {
+    let b: Buffer;
+    if (buf === this.ownReadBuf && n >= BULK_READ) {
+      b = n === buf.length ? buf : buf.subarray(0, n);
+      this.ownReadBuf = null;
+    } else {
+      b = Buffer.allocUnsafe(n);
+      buf.copy(b, 0, 0, n);
+    }
+    this.bulk = n >= BULK_READ;
+    // An idle connection holds no read buffer of its own.
+    if (!this.bulk) this.ownReadBuf = null;
+    return this.arrived(b);
+  }
+
+  /** Starts moving bytes over `wire` (made with this conduit as its owner). */
+  attach(wire: Wire): void {
+    this.wire = wire;
+    for (const b of this.early) wire.write(b, false);
+    // One report for them all, after the last.
+    if (this.early.length) wire.notifyWhenFlushed();
+    this.early = [];
+    this.earlyLen = 0;
+    if (this.wrShut) wire.end();
+  }
+
+  /** Queues arrived bytes; false once the receive buffer is full (the wire stops reading). */
+  arrived(b: Buffer): boolean {
     if (this.discard) return true;
     this.queue.push(b);
     this.pending += b.length;
     const full = this.pending >= this.bounds.rcvBound;
-    if (full && !this.paused) {
-      this.paused = true;
-      // A socket read through onread stops when the callback returns false.
-      if (!this.viaOnread) this.sock?.pause();
-    }
+    if (full) this.paused = true;
     this.owner.changed(POLLIN);
     return !full;
+  }
+
+  ended(): void {
+    this.eof = true;
+    this.owner.changed(POLLIN | POLLRDHUP | (this.wrShut ? POLLHUP : 0));
+  }
+
+  failed(e: number): void {
+    this.fail(e);
+  }
+
+  /** The wire handed queued bytes to the kernel: report room if a write found none. */
+  flushed(): void {
+    if (!this.full || this.unflushed >= this.bounds.sndBound) return;
+    this.full = false;
+    this.owner.changed(POLLOUT);
   }
 
   /** The connection failed with errno `e` (refused, reset, broken pipe; 0: it is just gone). */
@@ -161,7 +150,7 @@ export class NetConduit {
     this.err = e;
     this.early = [];
     this.earlyLen = 0;
-    this.sock = null;
+    this.wire = null;
     this.owner.changed(POLLERR | POLLHUP);
   }
 
@@ -226,17 +215,17 @@ export class NetConduit {
     this.boundsChanged();
   }
 
-  /** Resumes a paused socket once the queue is under the receive bound (after a read or SO_RCVBUF). */
+  /** Resumes a paused wire once the queue is under the receive bound (after a read or SO_RCVBUF). */
   boundsChanged(): void {
     if (this.paused && this.pending < this.bounds.rcvBound) {
       this.paused = false;
-      this.sock?.resume();
+      this.wire?.resume();
     }
   }
 
   /** Bytes accepted and not yet handed to the kernel. */
   get unflushed(): number {
-    return this.dead ? 0 : this.earlyLen + (this.sock?.writableLength ?? 0);
+    return this.dead ? 0 : this.earlyLen + (this.wire?.queued ?? 0);
   }
 
   /**
@@ -259,21 +248,18 @@ export class NetConduit {
     }
     const n = Math.min(room, data.length);
     const view = n === data.length ? data : data.subarray(0, n);
-    const sock = this.sock;
-    if (sock) {
+    const wire = this.wire;
+    if (wire) {
       if (this.turnWrites === 0) {
         this.turnWrites = 1;
         if (corkedThisTurn.push(this) === 1) process.nextTick(flushWrites);
       } else if (this.turnWrites === 1) {
         this.turnWrites = 2;
-        sock.cork();
+        wire.cork();
       }
-      const chunk = lent ? asBuffer(view) : Buffer.from(view);
-      // Only the write that fills the send buffer asks to hear when it is flushed:
-      // a callback on every write would cost Node a tick and an object each time.
-      const filling = !this.awaitingFlush && this.unflushed + n >= this.bounds.sndBound;
-      if (filling) this.awaitingFlush = true;
-      sock.write(chunk, filling ? this.flushed : undefined);
+      // Only the write that fills the send buffer asks to hear when it is flushed.
+      const filling = this.unflushed + n >= this.bounds.sndBound;
+      wire.write(lent ? view : Buffer.from(view), filling);
     } else {
       this.early.push(Buffer.from(view));
       this.earlyLen += n;
@@ -284,25 +270,26 @@ export class NetConduit {
 
   /** The turn ends: what it wrote goes to the kernel. */
   endTurn(): void {
-    if (this.turnWrites === 2) this.sock?.uncork();
+    if (this.turnWrites === 2) this.uncork();
     this.turnWrites = 0;
+  }
+
+  /** Sends what corking held back; room the kernel then left is reported. */
+  private uncork(): void {
+    this.wire?.uncork();
+    this.flushed();
   }
 
   /** The send buffer is full: POLLOUT is reported when what it holds has gone. */
   private fill(): void {
     this.full = true;
-    // The bound shrank under bytes already queued (SO_SNDBUF): an empty write
-    // completes after them and reports it.
-    if (this.sock && !this.awaitingFlush) {
-      this.awaitingFlush = true;
-      this.sock.write(EMPTY, this.flushed);
-    }
+    this.wire?.notifyWhenFlushed();
   }
 
   /** Sends everything accepted so far with one writev where Node can (evbuffer_write's iovecs). */
   cork(on: boolean): void {
-    if (on) this.sock?.cork();
-    else this.sock?.uncork();
+    if (on) this.wire?.cork();
+    else this.uncork();
   }
 
   shutdownRead(): void {
@@ -314,24 +301,17 @@ export class NetConduit {
   shutdownWrite(): void {
     if (this.wrShut) return;
     this.wrShut = true;
-    if (this.sock && !this.dead) this.sock.end();
+    if (this.wire && !this.dead) this.wire.end();
   }
 
   /** close(2): with `reset`, an RST (a TCP socket only); otherwise queued bytes still go, then FIN. */
   close(reset: boolean): void {
-    const sock = this.sock;
-    this.sock = null;
+    const wire = this.wire;
+    this.wire = null;
     this.dead = true;
     this.queue = [];
     this.early = [];
-    if (!sock) return;
-    sock.removeAllListeners("data");
-    if (reset) sock.resetAndDestroy();
-    else if (sock.writableLength > 0) {
-      sock.pause();
-      if (sock.writableEnded) sock.once("finish", () => sock.destroy());
-      else sock.end(() => sock.destroy());
-    } else sock.destroy();
     this.pending = 0;
+    wire?.close(reset);
   }
 }
