@@ -72,6 +72,19 @@ for (const [name, cArgs, nodeRuns, tsArgs] of workloads) {
   }
 }
 
+// Per-connection memory = (peak RSS - RSS before connecting) / sockets. The
+// Node anchor does not print its base, so it is measured as RESULTS.md
+// measures it: a node process with a net listener bound.
+const NODE_BASE = `const fs = require("node:fs");
+  const s = require("node:net").createServer().listen(0, "127.0.0.1", () => {
+    console.log(/VmRSS:\\s+(\\d+)/.exec(fs.readFileSync("/proc/self/status", "latin1"))[1]);
+    s.close();
+  });`;
+function nodeBaseKb() {
+  const r = spawnSync("node", ["-e", NODE_BASE], { encoding: "utf8" });
+  return Number(r.stdout.trim());
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -97,6 +110,7 @@ const fmt = (x) => (x >= 100 ? Math.round(x).toLocaleString("en") : x.toFixed(2)
 const metric = (rs) => median(rs.map((r) => Number(r.ops_per_s)));
 const rss = (rs) =>
   rs[0]?.peak_rss_kb ? ` rss=${median(rs.map((r) => Number(r.peak_rss_kb)))}kB` : "";
+const perConn = [];
 console.log(
   "\n| bench | C ops/s | Node ops/s | ts ops/s | ts/C | ts/Node |\n| --- | --- | --- | --- | --- | --- |",
 );
@@ -109,6 +123,21 @@ for (const [bench, g] of byBench) {
     console.log(
       `| ${bench} (${variant}) | ${fmt(c)}${rss(g.c)} | ${fmt(n)}${rss(nodeRs)} | ${fmt(t)}${rss(tsRs)} | ` +
         `${(t / c).toFixed(2)} | ${(t / n).toFixed(2)} |`,
+    );
+    if (tsRs[0]?.base_rss_kb && nodeRs.length) perConn.push([bench, variant, nodeRs, tsRs]);
+  }
+}
+if (perConn.length) {
+  const nodeBase = median([0, 1, 2].map(nodeBaseKb));
+  const sockets = (r) => 2 * Number(r.conns);
+  const kbPer = (rs, base) =>
+    median(rs.map((r) => (Number(r.peak_rss_kb) - (base ?? Number(r.base_rss_kb))) / sockets(r)));
+  console.log("\n| bench | Node kB/socket | ts kB/socket | ts/Node |\n| --- | --- | --- | --- |");
+  for (const [bench, variant, nodeRs, tsRs] of perConn) {
+    const n = kbPer(nodeRs, nodeBase);
+    const t = kbPer(tsRs);
+    console.log(
+      `| ${bench} (${variant}) | ${n.toFixed(1)} | ${t.toFixed(1)} | ${(t / n).toFixed(2)} |`,
     );
   }
 }

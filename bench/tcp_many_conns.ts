@@ -4,7 +4,8 @@
 // (ping-pong: the client sends MSG bytes, the server echoes them, the client
 // reads MSG bytes and sends the next). Reports round trips per second (wall
 // time from the first connect to the last response, connection setup
-// included) and peak RSS (VmHWM from /proc/self/status).
+// included), peak RSS (VmHWM from /proc/self/status) and the RSS just
+// before the first connect (base_rss_kb: the library loaded, the listener bound).
 // usage: node dist/bench/tcp_many_conns.js [nconn] [rounds] [msg_bytes]
 import { readFileSync } from "node:fs";
 import {
@@ -69,8 +70,8 @@ interface Conn {
 
 const now = () => performance.now() / 1e3;
 
-function vm_hwm_kb(): number {
-  const m = /VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "latin1"));
+function vm_kb(field: "VmHWM" | "VmRSS"): number {
+  const m = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync("/proc/self/status", "latin1"));
   return m ? Number(m[1]) : -1;
 }
 
@@ -161,6 +162,8 @@ async function main(argv: string[]): Promise<number> {
   }
   getsockname(evconnlistener_get_fd(listener), sin, slen);
 
+  // What the process holds before any connection: the base of per-connection memory.
+  const base_rss_kb = vm_kb("VmRSS");
   t0 = now();
   for (let i = 0; i < nconn; i++) {
     const bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)!;
@@ -179,7 +182,7 @@ async function main(argv: string[]): Promise<number> {
     `bench=tcp_many_conns impl=ts variant=flat_api bytes=${total_rt * msglen} secs=${secs.toFixed(4)} ` +
       `MBps=${((total_rt * msglen) / secs / 1e6).toFixed(2)} ops_per_s=${(total_rt / secs).toFixed(0)} ` +
       `conns=${nconn} rounds=${rounds} msg=${msglen} connect_secs=${(t_connected - t0).toFixed(4)} ` +
-      `peak_rss_kb=${vm_hwm_kb()}`,
+      `peak_rss_kb=${vm_kb("VmHWM")} base_rss_kb=${base_rss_kb}`,
   );
   evconnlistener_free(listener);
   event_base_free(base);

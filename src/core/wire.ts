@@ -32,8 +32,7 @@ export interface Wire {
   /** Holds writes back until uncork, which sends them together (one writev). */
   cork(): void;
   uncork(): void;
-  /** Stop reading (the receive buffer is full) / read again. */
-  pause(): void;
+  /** Reads again after received()/arrived() returned false and stopped them. */
   resume(): void;
   /** SHUT_WR: a FIN once every queued byte is sent. */
   end(): void;

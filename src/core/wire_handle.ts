@@ -139,10 +139,6 @@ export class HandleWire implements Wire {
     else this.owner.flushed();
   }
 
-  pause(): void {
-    if (!this.closed) this.h.readStop();
-  }
-
   resume(): void {
     if (!this.closed) this.h.readStart();
   }

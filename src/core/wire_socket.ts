@@ -52,10 +52,6 @@ export class SocketWire implements Wire {
     this.sock.uncork();
   }
 
-  pause(): void {
-    this.sock.pause();
-  }
-
   resume(): void {
     this.sock.resume();
   }
