@@ -132,10 +132,6 @@ export class NetConduit implements WireOwner {
     this.owner.changed(POLLIN | POLLRDHUP | (this.wrShut ? POLLHUP : 0));
   }
 
-  failed(e: number): void {
-    this.fail(e);
-  }
-
   /** The wire handed queued bytes to the kernel: report room if a write found none. */
   flushed(): void {
     if (!this.full || this.unflushed >= this.bounds.sndBound) return;
@@ -241,7 +237,8 @@ export class NetConduit implements WireOwner {
     }
     if (this.wrShut || this.dead) return -EPIPE;
     if (data.length === 0) return 0;
-    const room = all ? data.length : this.bounds.sndBound - this.unflushed;
+    const unflushed = this.unflushed;
+    const room = all ? data.length : this.bounds.sndBound - unflushed;
     if (room <= 0) {
       this.fill();
       return -EAGAIN;
@@ -258,7 +255,7 @@ export class NetConduit implements WireOwner {
         wire.cork();
       }
       // Only the write that fills the send buffer asks to hear when it is flushed.
-      const filling = this.unflushed + n >= this.bounds.sndBound;
+      const filling = unflushed + n >= this.bounds.sndBound;
       wire.write(lent ? view : Buffer.from(view), filling);
     } else {
       this.early.push(Buffer.from(view));

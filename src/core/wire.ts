@@ -14,7 +14,7 @@ export interface WireOwner {
   /** The peer shut down writing (FIN). */
   ended(): void;
   /** The connection failed with errno `e` (reset, broken pipe). */
-  failed(e: number): void;
+  fail(e: number): void;
   /** Bytes the wire held went to the kernel: `queued` may have dropped. */
   flushed(): void;
 }

@@ -100,6 +100,12 @@ export class HandleWire implements Wire {
     if (this.corked > 0 && --this.corked === 0) this.sendCorked();
   }
 
+  /** Ends every cork at once (before a FIN or a close). */
+  private uncorkAll(): void {
+    this.corked = 0;
+    this.sendCorked();
+  }
+
   private sendCorked(): void {
     const q = this.corkQ;
     if (q.length === 0 || this.closed) return;
@@ -145,8 +151,7 @@ export class HandleWire implements Wire {
 
   end(): void {
     if (this.closed || this.shutting) return;
-    this.corked = 0;
-    this.sendCorked();
+    this.uncorkAll();
     this.shutting = this.shutdown();
   }
 
@@ -164,10 +169,7 @@ export class HandleWire implements Wire {
   close(reset: boolean): void {
     if (this.closed) return;
     const h = this.h;
-    if (!reset) {
-      this.corked = 0;
-      this.sendCorked();
-    }
+    if (!reset) this.uncorkAll();
     const graceful = !reset && (this.shutting || h.writeQueueSize > 0);
     this.closed = true;
     h.readStop();
@@ -183,7 +185,7 @@ export class HandleWire implements Wire {
     this.closed = true;
     this.h.readStop();
     this.h.close();
-    this.owner.failed(-status);
+    this.owner.fail(-status);
   }
 
   /** A failure found inside the program's own call is reported after it, as Node reports it. */

@@ -23,7 +23,7 @@ export class SocketWire implements Wire {
       if (!owner.arrived(b)) sock.pause();
     });
     sock.on("end", () => owner.ended());
-    sock.on("error", (e) => owner.failed(errnoOf(e)));
+    sock.on("error", (e) => owner.fail(errnoOf(e)));
   }
 
   get queued(): number {
