@@ -44,6 +44,11 @@ export class HandleWire implements Wire {
   private corkLen = 0;
   /** A request object no write holds: a write the kernel takes at once leaves it unused. */
   private spare: WriteReq | null = null;
+  /**
+   * Writes libuv queued and has not completed: with none, its write queue
+   * is empty, so `queued` need not ask the handle (a C++ accessor) each time.
+   */
+  private inFlight = 0;
   /** The buffer the handle reads into now (the conduit's to choose). */
   private buf: Buffer;
   private closed = false;
@@ -75,7 +80,8 @@ export class HandleWire implements Wire {
   }
 
   get queued(): number {
-    return this.closed ? 0 : this.h.writeQueueSize + this.corkLen;
+    if (this.closed) return 0;
+    return this.inFlight > 0 ? this.h.writeQueueSize + this.corkLen : this.corkLen;
   }
 
   write(b: Uint8Array, _notify: boolean): void {
@@ -135,11 +141,13 @@ export class HandleWire implements Wire {
     if (state[kLastWriteWasAsync]) {
       req.data = data;
       this.spare = null;
+      this.inFlight++;
     }
   }
 
   /** A queued write completed (status < 0: it failed, or was cancelled by close). */
   completed(status: number): void {
+    this.inFlight--;
     if (this.closed) return;
     if (status < 0) this.fail(status);
     else this.owner.flushed();
