@@ -3,7 +3,9 @@
 // implementation (dist/bench/*.js) for each workload of ../shared/bench-anchors,
 // interleaved RUNS times (default 3), and prints median ops/s and the ratios
 // ts/C and ts/Node. Benchmarks, not tests: nothing here asserts a timing.
-// Env: RUNS, BENCH_ANCHORS (default ../shared/bench-anchors), ONLY=<bench name substring>.
+// Env: RUNS, BENCH_ANCHORS (default ../shared/bench-anchors), ONLY=<bench name substring>,
+// SCALE=<evbuffer_ops reps scale> (default 1, the anchors' own; all three
+// implementations get the same, so a larger one amortizes V8's warm-up alike).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -13,6 +15,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const anchors = resolve(process.env.BENCH_ANCHORS ?? join(root, "..", "shared", "bench-anchors"));
 const runs = Number(process.env.RUNS ?? 3);
 const only = process.env.ONLY ?? "";
+const scale = process.env.SCALE ?? "1";
 const GiB = 2 ** 30;
 
 if (!existsSync(join(anchors, "c"))) {
@@ -36,7 +39,7 @@ const workloads = [
   ["pair_throughput", [`${8 * GiB}`], [[`${2 * GiB}`, "duplexpair_copy"]], [`${2 * GiB}`]],
   ["tcp_echo_throughput", [`${GiB / 2}`], [[`${GiB / 2}`]], [`${GiB / 2}`]],
   ["tcp_many_conns", ["1000", "100", "64"], [["1000", "100", "64"]], ["1000", "100", "64"]],
-  ["evbuffer_ops", ["1"], [["1"]], ["1"]],
+  ["evbuffer_ops", [scale], [[scale]], [scale]],
 ].filter(([n]) => n.includes(only));
 
 const results = [];
