@@ -89,7 +89,20 @@ export function bytes(fn: string, arg: string, v: unknown): Uint8Array {
   throw typeError(fn, arg, `must be a Uint8Array or string, got ${describe(v)}`);
 }
 
-/** `data, size` pair: the size defaults to the data's length and may not exceed it. */
+/**
+ * `data` given as a string stands for a C string literal, whose storage ends
+ * with a NUL: a length of one more than its bytes takes that NUL too
+ * (`send(fd, s, strlen(s) + 1, 0)`). Returns those bytes, or null when the
+ * length is not that.
+ */
+export function withNul(data: unknown, b: Uint8Array, len: number): Uint8Array | null {
+  if (typeof data !== "string" || len !== b.length + 1) return null;
+  const out = Buffer.alloc(len);
+  out.set(b);
+  return out;
+}
+
+/** `data, size` pair: the size defaults to the data's length and may not exceed it (a string's NUL aside). */
 export function sizedBytes(
   fn: string,
   data: unknown,
@@ -100,9 +113,10 @@ export function sizedBytes(
   const b = bytes(fn, dataArg, data);
   if (n === undefined) return b;
   const len = size(fn, sizeArg, n);
-  if (len > b.length)
-    throw rangeError(fn, sizeArg, `is ${len}, larger than the ${b.length} bytes of '${dataArg}'`);
-  return len === b.length ? b : b.subarray(0, len);
+  if (len <= b.length) return len === b.length ? b : b.subarray(0, len);
+  const z = withNul(data, b, len);
+  if (z) return z;
+  throw rangeError(fn, sizeArg, `is ${len}, larger than the ${b.length} bytes of '${dataArg}'`);
 }
 
 export function describe(v: unknown): string {

@@ -249,7 +249,7 @@ describe("bufferevent generic calls", () => {
       TypeError,
       /bufferevent_write.*'data'/,
     );
-    expect(() => be.bufferevent_write(bev, "abc", 4)).to.throw(
+    expect(() => be.bufferevent_write(bev, "abc", 5)).to.throw(
       RangeError,
       /bufferevent_write.*'size'/,
     );

@@ -556,6 +556,23 @@ describe("socket calls", () => {
       expect(Buffer.from(got).equals(Buffer.from(big))).to.equal(true);
     });
 
+    it("a string's length plus one sends its NUL too, as a C literal's storage holds one", async () => {
+      const [c, s] = await pair();
+      expect(send(c, "hi", 3, 0)).to.equal(3);
+      await ready(s, ev.EV_READ);
+      const b = new Uint8Array(8);
+      expect([...b.subarray(0, recv(s, b, 8, 0))]).to.deep.equal([0x68, 0x69, 0]);
+      expect(() => send(c, "hi", 4, 0)).to.throw(RangeError, /send: argument 'len' is 4/);
+    });
+
+    it("every send is the kernel's answer at once: to a closed AF_UNIX peer, the next send is EPIPE", async () => {
+      const [c, s] = await pair(AF_UNIX);
+      expect(send(c, "a", 1, 0)).to.equal(1);
+      expect(send(c, "b", 1, 0)).to.equal(1);
+      expect(close(s)).to.equal(0);
+      expect([send(c, "c", 1, 0), errno]).to.deep.equal([-1, EPIPE]);
+    });
+
     it("shutdown(SHUT_WR): the peer reads EOF, a send after it is EPIPE; SHUT_RD makes recv return 0", async () => {
       const [c, s] = await pair();
       expect(shutdown(c, SHUT_WR)).to.equal(0);

@@ -12,6 +12,7 @@ import {
   EAGAIN,
   EBADF,
   EINVAL,
+  EPIPE,
   EPROTONOSUPPORT,
   FD_CLOEXEC,
   F_GETFD,
@@ -85,6 +86,32 @@ describe("event2/util: descriptors", () => {
     expect(Buffer.from(b.subarray(0, recv(pair[1], b, 16, 0))).toString()).to.equal("to one");
     await ready(pair[0], ev.EV_READ);
     expect(Buffer.from(b.subarray(0, recv(pair[0], b, 16, 0))).toString()).to.equal("to zero");
+  });
+
+  for (const writer of [0, 1])
+    it(`a pair end closed right after a send (end ${writer}): the other reads the bytes, then EOF`, async () => {
+      const pair: number[] = [];
+      expect(U.evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair)).to.equal(0);
+      const [w, r] = [pair[writer], pair[1 - writer]];
+      track(r);
+      expect(send(w, "last words", 10, 0)).to.equal(10);
+      expect(close(w)).to.equal(0);
+      const b = new Uint8Array(16);
+      await ready(r, ev.EV_READ);
+      expect(Buffer.from(b.subarray(0, recv(r, b, 16, 0))).toString()).to.equal("last words");
+      await ready(r, ev.EV_READ);
+      expect(recv(r, b, 16, 0)).to.equal(0);
+    });
+
+  it("once one end of a pair is closed, a send on the other is -1/EPIPE from that call", () => {
+    for (const closed of [0, 1]) {
+      const pair: number[] = [];
+      expect(U.evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair)).to.equal(0);
+      track(pair[1 - closed]);
+      expect(send(pair[1 - closed], "x", 1, 0)).to.equal(1);
+      expect(close(pair[closed])).to.equal(0);
+      expect([send(pair[1 - closed], "y", 1, 0), errno]).to.deep.equal([-1, EPIPE]);
+    }
   });
 
   it("evutil_socketpair takes SOCK_NONBLOCK|SOCK_CLOEXEC and an Int32Array", () => {

@@ -110,6 +110,8 @@ export function socketpairStreams(
   }
   client.unref();
   a.cloexec = b.cloexec = cloexec;
+  a.pairPeer = b;
+  b.pairPeer = a;
   install(a, client.fd);
   install(b);
   return [a, b];

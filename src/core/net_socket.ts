@@ -74,6 +74,12 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
   private connectSeen = false;
   /** The handle belongs to the data path now (a wire), which closes it. */
   private wrapped = false;
+  /** The other end of an evutil_socketpair, while this end's connection is under way. */
+  pairPeer: SocketDescriptor | null = null;
+  /** The pair's other end was closed before this end's connection completed: writes get EPIPE. */
+  private peerGone = false;
+  /** Closed while connecting with bytes written: the handle stays until they are sent. */
+  private lingering = false;
 
   constructor(public domain: number) {
     super();
@@ -161,7 +167,7 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
   }
 
   write(data: Uint8Array, lent?: boolean): number {
-    if (!this.streaming) return -EPIPE;
+    if (!this.streaming || this.peerGone) return -EPIPE;
     if (this.state === "connecting" && !this.optimistic) return -EAGAIN;
     return this.conduit!.write(data, lent, !this.nonblock);
   }
@@ -306,10 +312,15 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
 
   /** The handle of a pair end has arrived (status < 0: it never will). */
   handOver(h: UvHandle | undefined, status: number): void {
+    if (this.closed && this.lingering && h && status >= 0) {
+      this.handle = h as PipeHandle;
+      return this.lingerDone(0);
+    }
     if (this.closed || this.state !== "connecting") {
       h?.close();
       return;
     }
+    this.pairPeer = null;
     if (status < 0 || !h) {
       h?.close();
       return this.conduit!.fail(status < 0 ? -status : ECONNREFUSED);
@@ -366,7 +377,9 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
   }
 
   private connectDone(h: UvHandle, status: number): void {
+    if (this.closed && this.lingering && this.handle === h) return this.lingerDone(status);
     if (this.closed || this.handle !== h || this.state !== "connecting") return;
+    this.pairPeer = null;
     if (status < 0) {
       this.conduit!.fail(-status);
       return;
@@ -446,11 +459,30 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
   override close(): void {
     if (this.closed) return;
     super.close();
+    const peer = this.pairPeer;
+    if (peer && peer.state === "connecting") peer.peerGone = true;
+    this.pairPeer = null;
     // Linux resets a TCP connection closed with unread bytes, or with SO_LINGER {1, 0}.
     const linger0 = this.opts.linger.l_onoff === 1 && this.opts.linger.l_linger === 0;
     const reset = this.domain !== AF_UNIX && (linger0 || this.pending > 0);
+    // In C the connect would have completed and the bytes reached the peer before the close.
+    if (this.state === "connecting" && !reset && this.conduit?.closeWhenAttached()) {
+      this.lingering = true;
+      return;
+    }
     this.releaseHandle();
     this.conduit?.close(reset && this.wrapped);
+  }
+
+  /** A lingering close's connection completed (or failed): its bytes go, then the handle closes. */
+  private lingerDone(status: number): void {
+    this.lingering = false;
+    const h = this.handle!;
+    this.handle = null;
+    if (status < 0) return h.close();
+    this.wrapped = true;
+    h.unref();
+    this.conduit!.attach(new HandleWire(h, this.conduit!));
   }
 }
 

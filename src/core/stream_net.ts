@@ -26,12 +26,14 @@ export interface Bounds {
 const EMPTY = Buffer.alloc(0);
 
 /**
- * Conduits written to more than once in this JavaScript turn, corked until
- * it ends. The loop runs pass after pass in one turn and yields to Node for
- * I/O, so the writes of a turn after its first leave in one writev: the
- * bytes were accepted at once, as a kernel send buffer accepts them, and
- * fewer, larger syscalls carry them. A lone write goes out at once (corking
- * it would only add Node's buffering).
+ * Conduits a bufferevent wrote to more than once in this JavaScript turn,
+ * corked until it ends. The loop runs pass after pass in one turn and
+ * yields to Node for I/O, so the writes of a turn after its first leave in
+ * one writev: the bytes were accepted at once, as a kernel send buffer
+ * accepts them, and fewer, larger syscalls carry them. A lone write goes
+ * out at once (corking it would only add Node's buffering). A program's own
+ * write(2)/send(2) is never corked: its result must be the kernel's (EPIPE
+ * to a closed peer comes from that very call).
  */
 const corkedThisTurn: NetConduit[] = [];
 
@@ -73,6 +75,8 @@ export class NetConduit implements WireOwner {
   /** The last read was large: the next lands in ownReadBuf. */
   private bulk = false;
   private ownReadBuf: Buffer | null = null;
+  /** Closed before a wire came, with bytes to send: attach sends them, then closes. */
+  private closeOnAttach = false;
   /** 0: not written to this turn; 1: written once; 2: corked until the turn ends (see corkedThisTurn). */
   private turnWrites = 0;
 
@@ -114,6 +118,24 @@ export class NetConduit implements WireOwner {
     this.early = [];
     this.earlyLen = 0;
     if (this.wrShut) wire.end();
+    if (this.closeOnAttach) {
+      this.closeOnAttach = false;
+      this.wire = null;
+      wire.close(false);
+    }
+  }
+
+  /**
+   * close(2) before a wire came: true if bytes written meanwhile are kept
+   * for attach to send (the caller keeps its handle until then).
+   */
+  closeWhenAttached(): boolean {
+    if (this.wire || this.earlyLen === 0) return false;
+    this.closeOnAttach = true;
+    this.dead = true;
+    this.queue = [];
+    this.pending = 0;
+    return true;
   }
 
   /** Queues arrived bytes; false once the receive buffer is full (the wire stops reading). */
@@ -226,8 +248,10 @@ export class NetConduit implements WireOwner {
 
   /**
    * write(2) semantics: the count accepted (up to the room left), -EAGAIN,
-   * or -errno. `all`: a blocking socket's write, which C would block in
-   * until every byte is in the kernel, takes every byte at once.
+   * or -errno. `lent`: a bufferevent's bytes (its evbuffer's memory, lent
+   * until sent), which may wait for the turn's end (corkedThisTurn). `all`:
+   * a blocking socket's write, which C would block in until every byte is in
+   * the kernel, takes every byte at once.
    */
   write(data: Uint8Array, lent = false, all = false): number {
     if (this.err) {
@@ -247,22 +271,35 @@ export class NetConduit implements WireOwner {
     const view = n === data.length ? data : data.subarray(0, n);
     const wire = this.wire;
     if (wire) {
-      if (this.turnWrites === 0) {
-        this.turnWrites = 1;
-        if (corkedThisTurn.push(this) === 1) process.nextTick(flushWrites);
-      } else if (this.turnWrites === 1) {
-        this.turnWrites = 2;
-        wire.cork();
-      }
+      if (lent) this.batch(wire);
+      // The program's own bytes may change once its call returns: they are copied.
       // Only the write that fills the send buffer asks to hear when it is flushed.
-      const filling = unflushed + n >= this.bounds.sndBound;
-      wire.write(lent ? view : Buffer.from(view), filling);
+      const r = wire.write(lent ? view : Buffer.from(view), unflushed + n >= this.bounds.sndBound);
+      if (r < 0) return this.refused(-r);
     } else {
       this.early.push(Buffer.from(view));
       this.earlyLen += n;
     }
     if (this.unflushed >= this.bounds.sndBound) this.fill();
     return n;
+  }
+
+  /** A bufferevent's write: from the turn's second on, corked until the turn ends (corkedThisTurn). */
+  private batch(wire: Wire): void {
+    if (this.turnWrites === 0) {
+      this.turnWrites = 1;
+      if (corkedThisTurn.push(this) === 1) process.nextTick(flushWrites);
+    } else if (this.turnWrites === 1) {
+      this.turnWrites = 2;
+      wire.cork();
+    }
+  }
+
+  /** The kernel refused a write with errno `e`: this call reports it, and the connection is gone. */
+  private refused(e: number): number {
+    this.fail(e);
+    this.err = 0;
+    return -e;
   }
 
   /** The turn ends: what it wrote goes to the kernel. */

@@ -25,8 +25,10 @@ export interface Wire {
   /**
    * Hands bytes over (the wire may keep `b` until they are sent).
    * `notify`: report flushed() once they have gone, if they do not go at once.
+   * Returns 0, or -errno when the kernel refused them at once (the wire
+   * then fails, as fail() says, after the call).
    */
-  write(b: Uint8Array, notify: boolean): void;
+  write(b: Uint8Array, notify: boolean): number;
   /** Report flushed() once what is queued now has gone. */
   notifyWhenFlushed(): void;
   /** Holds writes back until uncork, which sends them together (one writev). */

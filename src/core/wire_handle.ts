@@ -84,15 +84,17 @@ export class HandleWire implements Wire {
     return this.inFlight > 0 ? this.h.writeQueueSize + this.corkLen : this.corkLen;
   }
 
-  write(b: Uint8Array, _notify: boolean): void {
-    if (this.closed) return;
+  write(b: Uint8Array, _notify: boolean): number {
+    if (this.closed) return 0;
     if (this.corked > 0) {
       this.corkQ.push(b);
       this.corkLen += b.length;
-      return;
+      return 0;
     }
     const req = this.request();
-    this.dispatched(req, this.h.writeBuffer(req, b), b);
+    const err = this.h.writeBuffer(req, b);
+    this.dispatched(req, err, b);
+    return err < 0 ? err : 0;
   }
 
   /** Every write libuv had to queue reports its completion (flushed()), so there is nothing to ask for. */

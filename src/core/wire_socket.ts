@@ -30,11 +30,13 @@ export class SocketWire implements Wire {
     return this.sock.writableLength;
   }
 
-  write(b: Uint8Array, notify: boolean): void {
+  /** A net.Socket reports every failure later, as an 'error' event. */
+  write(b: Uint8Array, notify: boolean): number {
     // A callback on every write would cost Node a tick and an object each time.
     const ask = notify && !this.awaitingFlush;
     if (ask) this.awaitingFlush = true;
     this.sock.write(b, ask ? this.done : undefined);
+    return 0;
   }
 
   notifyWhenFlushed(): void {

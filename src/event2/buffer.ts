@@ -102,6 +102,8 @@ function inBytes(
   if (len === b.length) return b;
   if (len < b.length) return b.subarray(0, len);
   if (len > UNSATISFIABLE) return null;
+  const z = args.withNul(data, b, len);
+  if (z) return z;
   throw args.rangeError(
     fn,
     sizeArg,
@@ -420,10 +422,14 @@ export function evbuffer_add_reference(
 ): number {
   const fn = "evbuffer_add_reference";
   const b = ebuf(fn, outbuf, "outbuf");
-  const mem = data instanceof Uint8Array ? data : args.bytes(fn, "data", data);
+  let mem = data instanceof Uint8Array ? data : args.bytes(fn, "data", data);
   const n = datlen === undefined || datlen === null ? mem.length : sizeT(fn, "datlen", datlen);
-  if (n > mem.length)
-    throw args.rangeError(fn, "datlen", `is ${n}, larger than the ${mem.length} bytes of 'data'`);
+  if (n > mem.length) {
+    const z = args.withNul(data, mem, n);
+    if (!z)
+      throw args.rangeError(fn, "datlen", `is ${n}, larger than the ${mem.length} bytes of 'data'`);
+    mem = z;
+  }
   const cleanup = args.optFn<evbuffer_ref_cleanup_cb>(fn, "cleanupfn", cleanupfn);
   return b.addReference(data, n === mem.length ? mem : mem.subarray(0, n), cleanup, cleanupfn_arg);
 }
@@ -497,6 +503,8 @@ function needle(fn: string, what: unknown, len: unknown): Uint8Array | null {
   const n = sizeT(fn, "len", len);
   if (n <= b.length) return n === b.length ? b : b.subarray(0, n);
   if (n > EV_SSIZE_MAX) return null; // libevent returns `start` for such a length
+  const z = args.withNul(what, b, n);
+  if (z) return z;
   throw args.rangeError(fn, "len", `is ${n}, larger than the ${b.length} bytes of 'what'`);
 }
 

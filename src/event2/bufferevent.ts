@@ -306,7 +306,10 @@ export function bufferevent_write(
   if (n > bytes.length) {
     // A length C would accept but cannot satisfy fails as evbuffer_add fails.
     if (n > 2 ** 32) return -1;
-    throw args.rangeError(fn, "size", `is ${n}, larger than the ${bytes.length} bytes of 'data'`);
+    const z = args.withNul(data, bytes, n);
+    if (!z)
+      throw args.rangeError(fn, "size", `is ${n}, larger than the ${bytes.length} bytes of 'data'`);
+    return b.write(z, n);
   }
   return b.write(bytes, n);
 }
