@@ -12,6 +12,7 @@ import * as compat from "../compat/event_compat.js";
 import type { EventBase } from "../src/core/event_base.js";
 import * as ev from "../src/event2/event.js";
 import * as thread from "../src/event2/thread.js";
+import { snprintf } from "../src/libc/index.js";
 import { projectRoot } from "./support/cc.js";
 
 const tv = (ms: number) => ({ tv_sec: Math.floor(ms / 1000), tv_usec: (ms % 1000) * 1000 });
@@ -27,6 +28,12 @@ function logged(fn: () => void): string[] {
     ev.event_set_log_callback(null);
   }
   return msgs;
+}
+
+function snprintfText(fmt: string, ...a: unknown[]): string {
+  const out = new Uint8Array(64);
+  const n = snprintf(out, out.length, fmt, ...a);
+  return Buffer.from(out.subarray(0, n)).toString();
 }
 
 describe("event2/event.h, event_compat.h, thread.h conformance", () => {
@@ -226,6 +233,10 @@ describe("event2/event.h, event_compat.h, thread.h conformance", () => {
       expect(text).to.match(
         /^Inserted events:\n {2}0x[0-9a-f]+ \[sig 10\] Signal Persist Timeout=\d+\.\d{6}\nActive events:\n {2}0x[0-9a-f]+ \[fd {2}-1, priority=0\] Read Timeout active\n$/,
       );
+      // Each event's address is the one printf's %p gives it (test-dumpevents prints both).
+      const lines = text.split("\n");
+      expect(lines[1].split(" ")[2]).to.equal(snprintfText("%p", s));
+      expect(lines[3].split(" ")[2]).to.equal(snprintfText("%p", a));
       ev.event_free(s);
     });
 

@@ -7,6 +7,7 @@
 // else is assembled as a "byte string" (one char per byte, 0-255) and
 // encoded once as latin1, so literal bytes, %c bytes and UTF-8 strings mix
 // without re-encoding, and widths and precisions count bytes as C does.
+import { addressOf } from "./pseudo_address.js";
 
 const MINUS = 1;
 const PLUS = 2;
@@ -582,9 +583,6 @@ function stringArg(v: unknown, prec: number): string | null {
   return prec >= 0 && s.length > prec ? s.slice(0, prec) : s;
 }
 
-const addresses = new WeakMap<object, number>();
-let nextAddress = 0x5600_0000_0000; // where glibc's heap typically sits
-
 function pointer(v: unknown, flags: number, width: number, prec: number): string | null {
   let p: number | bigint;
   if (v === null) p = 0;
@@ -593,9 +591,7 @@ function pointer(v: unknown, flags: number, width: number, prec: number): string
     p = v < 0 ? BigInt.asUintN(64, BigInt(v)) : v;
   } else if (typeof v === "bigint") p = BigInt.asUintN(64, v);
   else if (typeof v === "object" || typeof v === "function") {
-    let q = addresses.get(v);
-    if (q === undefined) addresses.set(v, (q = nextAddress += 0x40));
-    p = q;
+    p = addressOf(v);
   } else return null;
   if (p == 0) return pad("", "(nil)", width, flags, false);
   let digits = p.toString(16);

@@ -24,6 +24,7 @@ import {
   EVENT_MAX_PRIORITIES,
 } from "../core/flags.js";
 import { monoToWallUs, monotonicUs, usToTimeval, wallUs, type Timeval } from "../core/time.js";
+import { addressOf } from "../core/pseudo_address.js";
 import { writeStream } from "../libc/stdio_write.js";
 import * as check from "./checks.js";
 
@@ -385,26 +386,15 @@ export function event_base_foreach_event(
   return 0;
 }
 
-const addresses = new WeakMap<Event, string>();
-let nextAddress = 0x55d0c0de0000;
-
-/** A stable pseudo-address standing for %p in event_base_dump_events. */
-function addressOf(ev: Event): string {
-  let a = addresses.get(ev);
-  if (!a) {
-    a = `0x${nextAddress.toString(16)}`;
-    nextAddress += 0x90;
-    addresses.set(ev, a);
-  }
-  return a;
-}
+/** %p of an event, the same address printf's %p gives it. */
+const pointerText = (ev: Event) => `0x${addressOf(ev).toString(16)}`;
 
 /** Writes libevent's "Inserted events:" / "Active events:" listing to a FILE (`stdout`, `stderr`, `{ fd }`). */
 export function event_base_dump_events(base: EventBase, output: { fd: number }): void {
   const fn = "event_base_dump_events";
   const b = check.base(fn, base);
   // A write error is stdio's to keep, as fprintf's would be.
-  writeStream(fn, "output", output, Buffer.from(b.dump(addressOf)));
+  writeStream(fn, "output", output, Buffer.from(b.dump(pointerText)));
 }
 
 /** Activates the events on `fd` (or, with EV_TIMEOUT, the timers whose fd is `fd`). */
