@@ -257,6 +257,17 @@ describe("libc time and sleep", () => {
     expect(t.time()).to.be.a("number");
   });
 
+  it("clock counts the processor time used, in CLOCKS_PER_SEC units: busy work advances it", () => {
+    expect(t.CLOCKS_PER_SEC).to.equal(1000000);
+    const c0 = t.clock();
+    expect(Number.isInteger(c0) && c0 > 0).to.equal(true);
+    let c = c0;
+    // Spin until 10 ms of processor time has gone (bounded by 5 s of wall time).
+    const giveUp = Date.now() + 5000;
+    while (c - c0 < 10000 && Date.now() < giveUp) c = t.clock();
+    expect(c - c0).to.be.at.least(10000);
+  });
+
   it("sleep and usleep block synchronously and return 0", () => {
     const trace: string[] = [];
     setImmediate(() => trace.push("immediate"));

@@ -1,4 +1,4 @@
-// <time.h>'s time and <unistd.h>'s sleep/usleep. The sleeps block the whole
+// <time.h>'s time and clock, and <unistd.h>'s sleep/usleep. The sleeps block the whole
 // process, as they block a single-threaded C program: no event fires meanwhile.
 import { size } from "../args.js";
 import { flushWrites } from "../core/stream_net.js";
@@ -10,6 +10,15 @@ export function time(tloc?: { value: number } | null): number {
   const t = Math.floor(Date.now() / 1000);
   if (out) out.value = t;
   return t;
+}
+
+/** glibc's CLOCKS_PER_SEC (POSIX fixes it at one million). */
+export const CLOCKS_PER_SEC = 1000000;
+
+/** The processor time the process has used, in CLOCKS_PER_SEC units (user + system, as glibc's clock()). */
+export function clock(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
 }
 
 /** Returns 0: the whole time was slept (no signal interrupts a blocked Node thread). */
