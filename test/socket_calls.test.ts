@@ -428,6 +428,22 @@ describe("socket calls", () => {
       ]).to.deep.equal([-1, ENOENT]);
     });
 
+    for (const family of [AF_INET, AF_UNIX])
+      it(`a socket closed while its connect is under way still sends what it was given (${family === AF_INET ? "TCP" : "AF_UNIX"}), then EOF`, async () => {
+        const l = listener(family);
+        const c = socket(family, SOCK_STREAM, 0);
+        expect(connect(c, l.addr, sizeof(l.addr))).to.equal(0);
+        expect(send(c, "last words", 10, 0)).to.equal(10);
+        expect(close(c)).to.equal(0);
+        await ready(l.fd, ev.EV_READ);
+        const s = track(accept(l.fd, null, null));
+        const b = new Uint8Array(16);
+        expect(await ready(s, ev.EV_READ)).to.equal(ev.EV_READ);
+        expect(text(b, recv(s, b, 16, 0))).to.equal("last words");
+        await ready(s, ev.EV_READ);
+        expect(recv(s, b, 16, 0)).to.equal(0);
+      });
+
     it("a blocking connect returns 0 at once; what is sent meanwhile arrives once it completes", async () => {
       const l = listener(AF_INET);
       const c = track(socket(AF_INET, SOCK_STREAM, 0));

@@ -10,6 +10,7 @@ import {
   AF_UNIX,
   EAFNOSUPPORT,
   EAGAIN,
+  ECONNRESET,
   EBADF,
   EINVAL,
   EPIPE,
@@ -102,6 +103,57 @@ describe("event2/util: descriptors", () => {
       await ready(r, ev.EV_READ);
       expect(recv(r, b, 16, 0)).to.equal(0);
     });
+
+  it("a pair moves bytes within the call: recv right after send finds them, and a non-blocking loop reports them", async () => {
+    const pair: number[] = [];
+    expect(U.evutil_socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pair)).to.equal(0);
+    pair.forEach(track);
+    const b = new Uint8Array(16);
+    expect([recv(pair[1], b, 16, 0), errno]).to.deep.equal([-1, EAGAIN]);
+    expect(send(pair[0], "now", 3, 0)).to.equal(3);
+    expect(Buffer.from(b.subarray(0, recv(pair[1], b, 16, 0))).toString()).to.equal("now");
+    const base = ev.event_base_new()!;
+    const seen: number[] = [];
+    const e = ev.event_new(base, pair[0], ev.EV_READ, (_fd, what) => seen.push(what), null)!;
+    ev.event_add(e, null);
+    expect(send(pair[1], "back", 4, 0)).to.equal(4);
+    expect(await ev.event_base_loop(base, ev.EVLOOP_NONBLOCK | ev.EVLOOP_ONCE)).to.equal(0);
+    expect(seen).to.deep.equal([ev.EV_READ]);
+    ev.event_free(e);
+    ev.event_base_free(base);
+  });
+
+  it("a pair end closed with bytes unread: the other's send is EPIPE, its recv reads what it was sent, then ECONNRESET, then 0", () => {
+    const pair: number[] = [];
+    expect(U.evutil_socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pair)).to.equal(0);
+    track(pair[1]);
+    expect(send(pair[1], "unread", 6, 0)).to.equal(6);
+    expect(send(pair[0], "zz", 2, 0)).to.equal(2);
+    expect(close(pair[0])).to.equal(0);
+    expect([send(pair[1], "x", 1, 0), errno]).to.deep.equal([-1, EPIPE]);
+    const b = new Uint8Array(16);
+    expect(recv(pair[1], b, 16, 0)).to.equal(2);
+    expect([recv(pair[1], b, 16, 0), errno]).to.deep.equal([-1, ECONNRESET]);
+    expect(recv(pair[1], b, 16, 0)).to.equal(0);
+  });
+
+  it("a pair's send and receive bounds: sends take bytes until the other end's queue and this end's buffer are full, then EAGAIN; room returning is EV_WRITE", async () => {
+    const pair: number[] = [];
+    expect(U.evutil_socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pair)).to.equal(0);
+    pair.forEach(track);
+    const chunk = new Uint8Array(4096);
+    let total = 0;
+    let r: number;
+    while ((r = send(pair[0], chunk, 4096, 0)) > 0) total += r;
+    expect([r, errno]).to.deep.equal([-1, EAGAIN]);
+    expect(total).to.be.above(65536);
+    const b = new Uint8Array(65536);
+    let got = 0;
+    while ((r = recv(pair[1], b, b.length, 0)) > 0) got += r;
+    expect(got).to.equal(total);
+    await ready(pair[0], ev.EV_WRITE);
+    expect(send(pair[0], chunk, 4096, 0)).to.equal(4096);
+  });
 
   it("once one end of a pair is closed, a send on the other is -1/EPIPE from that call", () => {
     for (const closed of [0, 1]) {

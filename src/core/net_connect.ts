@@ -1,20 +1,12 @@
 // Making sockets: socket(2), a connecting stream for the socket bufferevent,
 // and socketpair.
 //
-// Node cannot make an AF_UNIX socketpair, so a pair is a real AF_UNIX
-// connection through a one-shot listening socket in a private temporary
-// directory (removed at once by libuv when the listener closes, the
-// directory at exit). Both ends are usable at once: the connecting end has
-// its OS descriptor immediately; the accepting end, whose descriptor the
-// kernel hands over a moment later, gets a library number, and what is
-// written to either end meanwhile waits in its send buffer. Both report an
-// unnamed AF_UNIX address, as a real socketpair does.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// Node cannot make an AF_UNIX socketpair(2), so a pair is two library
+// sockets joined in memory (wire_memory.ts): connected at once, each
+// readable as soon as the other writes, both with an unnamed AF_UNIX
+// address, as a real socketpair's; their numbers are the library's own.
 import { install } from "./descriptor.js";
 import { descriptorOf } from "./descriptor_table.js";
-import { newConnectReq, newPipe } from "./net_handles.js";
 import { SocketDescriptor } from "./net_socket.js";
 import { readSockaddr } from "./sockaddr.js";
 import { EBADF, EINPROGRESS, ENOTSOCK } from "../libc/errno.js";
@@ -62,57 +54,13 @@ export function connectStream(sa: object, socklen?: number): SocketDescriptor | 
   return s;
 }
 
-let pairDir: string | null = null;
-let pairSeq = 0;
-
-function pairPath(): string {
-  if (!pairDir) {
-    const dir = mkdtempSync(join(tmpdir(), "bufferevent-pair-"));
-    pairDir = dir;
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-  }
-  return join(pairDir, `${pairSeq++}`);
-}
-
-/** socketpair(AF_UNIX, SOCK_STREAM): two connected streams, or a negative errno. */
+/** socketpair(AF_UNIX, SOCK_STREAM): two connected streams, numbered by the library. */
 export function socketpairStreams(
   nonblock = false,
   cloexec = false,
-): [SocketDescriptor, SocketDescriptor] | number {
-  const path = pairPath();
-  const server = newPipe();
-  let r = server.bind(path);
-  if (r === 0) r = server.listen(1);
-  if (r !== 0) {
-    server.close();
-    return r;
-  }
-  server.unref();
-  const client = newPipe();
-  const a = SocketDescriptor.pairEnd(nonblock);
-  const b = SocketDescriptor.pairEnd(nonblock);
-  const req = newConnectReq(false, (status) => {
-    a.handOver(client, status);
-    if (status < 0) {
-      server.close();
-      b.handOver(undefined, status);
-    }
-  });
-  server.onconnection = (status, h) => {
-    server.close();
-    b.handOver(h, status);
-  };
-  r = client.connect(req, path);
-  if (r !== 0) {
-    server.close();
-    client.close();
-    return r;
-  }
-  client.unref();
-  a.cloexec = b.cloexec = cloexec;
-  a.pairPeer = b;
-  b.pairPeer = a;
-  install(a, client.fd);
-  install(b);
-  return [a, b];
+): [SocketDescriptor, SocketDescriptor] {
+  const ends = SocketDescriptor.pair(nonblock, cloexec);
+  install(ends[0]);
+  install(ends[1]);
+  return ends;
 }

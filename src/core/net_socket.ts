@@ -33,6 +33,7 @@ import { anyAddress, fromUv, type Address } from "./sockaddr.js";
 import type { StreamDescriptor } from "./stream.js";
 import { NetConduit } from "./stream_net.js";
 import { HandleWire } from "./wire_handle.js";
+import { MemoryWire } from "./wire_memory.js";
 import { SocketWire } from "./wire_socket.js";
 import {
   EAFNOSUPPORT,
@@ -74,10 +75,8 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
   private connectSeen = false;
   /** The handle belongs to the data path now (a wire), which closes it. */
   private wrapped = false;
-  /** The other end of an evutil_socketpair, while this end's connection is under way. */
-  pairPeer: SocketDescriptor | null = null;
-  /** The pair's other end was closed before this end's connection completed: writes get EPIPE. */
-  private peerGone = false;
+  /** One end of a socketpair (its bytes move in memory, wire_memory.ts). */
+  private memoryPair = false;
   /** Closed while connecting with bytes written: the handle stays until they are sent. */
   private lingering = false;
 
@@ -167,7 +166,7 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
   }
 
   write(data: Uint8Array, lent?: boolean): number {
-    if (!this.streaming || this.peerGone) return -EPIPE;
+    if (!this.streaming) return -EPIPE;
     if (this.state === "connecting" && !this.optimistic) return -EAGAIN;
     return this.conduit!.write(data, lent, !this.nonblock);
   }
@@ -299,35 +298,24 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
 
   // ---- connect ----
 
-  /** One end of a socketpair: connected as far as the program can tell, its handle still on the way. */
-  static pairEnd(nonblock: boolean): SocketDescriptor {
-    const s = new SocketDescriptor(AF_UNIX);
-    s.nonblock = nonblock;
-    s.state = "connecting";
-    s.optimistic = s.connectSeen = true;
-    s.conduit = new NetConduit(s, s.opts);
-    s.local = s.peer = UNNAMED;
-    return s;
-  }
-
-  /** The handle of a pair end has arrived (status < 0: it never will). */
-  handOver(h: UvHandle | undefined, status: number): void {
-    if (this.closed && this.lingering && h && status >= 0) {
-      this.handle = h as PipeHandle;
-      return this.lingerDone(0);
-    }
-    if (this.closed || this.state !== "connecting") {
-      h?.close();
-      return;
-    }
-    this.pairPeer = null;
-    if (status < 0 || !h) {
-      h?.close();
-      return this.conduit!.fail(status < 0 ? -status : ECONNREFUSED);
-    }
-    this.handle = h as PipeHandle;
-    this.connected();
-    this.notify(POLLOUT);
+  /** socketpair's two ends: connected AF_UNIX sockets joined in memory, with no handle. */
+  static pair(nonblock: boolean, cloexec: boolean): [SocketDescriptor, SocketDescriptor] {
+    const ends = [0, 1].map(() => {
+      const s = new SocketDescriptor(AF_UNIX);
+      s.nonblock = nonblock;
+      s.cloexec = cloexec;
+      s.state = "connected";
+      s.connectSeen = true;
+      // No handle for the wire to own.
+      s.wrapped = s.memoryPair = true;
+      s.conduit = new NetConduit(s, s.opts);
+      s.local = s.peer = UNNAMED;
+      return s;
+    }) as [SocketDescriptor, SocketDescriptor];
+    const [x, y] = MemoryWire.pair(ends[0].conduit!, ends[1].conduit!);
+    ends[0].conduit!.attach(x);
+    ends[1].conduit!.attach(y);
+    return ends;
   }
 
   connect(a: Address): number {
@@ -379,7 +367,6 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
   private connectDone(h: UvHandle, status: number): void {
     if (this.closed && this.lingering && this.handle === h) return this.lingerDone(status);
     if (this.closed || this.handle !== h || this.state !== "connecting") return;
-    this.pairPeer = null;
     if (status < 0) {
       this.conduit!.fail(-status);
       return;
@@ -459,12 +446,12 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
   override close(): void {
     if (this.closed) return;
     super.close();
-    const peer = this.pairPeer;
-    if (peer && peer.state === "connecting") peer.peerGone = true;
-    this.pairPeer = null;
-    // Linux resets a TCP connection closed with unread bytes, or with SO_LINGER {1, 0}.
+    // Linux resets a TCP connection closed with unread bytes, or with SO_LINGER {1, 0};
+    // an AF_UNIX pair end closed with unread bytes gives its peer ECONNRESET.
     const linger0 = this.opts.linger.l_onoff === 1 && this.opts.linger.l_linger === 0;
-    const reset = this.domain !== AF_UNIX && (linger0 || this.pending > 0);
+    const reset = this.memoryPair
+      ? this.pending > 0
+      : this.domain !== AF_UNIX && (linger0 || this.pending > 0);
     // In C the connect would have completed and the bytes reached the peer before the close.
     if (this.state === "connecting" && !reset && this.conduit?.closeWhenAttached()) {
       this.lingering = true;

@@ -66,6 +66,8 @@ export class NetConduit implements WireOwner {
   dead = false;
   /** The pending socket error (SO_ERROR), consumed by the next read, write or getsockopt. */
   err = 0;
+  /** `err` is for reads only (see WireOwner.fail). */
+  private errReadsOnly = false;
   /** Writes accepted before a wire is attached (a connect still under way). */
   private early: Buffer[] = [];
   private earlyLen = 0;
@@ -162,10 +164,11 @@ export class NetConduit implements WireOwner {
   }
 
   /** The connection failed with errno `e` (refused, reset, broken pipe; 0: it is just gone). */
-  fail(e: number): void {
+  fail(e: number, readsOnly = false): void {
     if (this.dead) return;
     this.dead = true;
     this.err = e;
+    this.errReadsOnly = readsOnly;
     this.early = [];
     this.earlyLen = 0;
     this.wire = null;
@@ -254,7 +257,7 @@ export class NetConduit implements WireOwner {
    * the kernel, takes every byte at once.
    */
   write(data: Uint8Array, lent = false, all = false): number {
-    if (this.err) {
+    if (this.err && !this.errReadsOnly) {
       const e = this.err;
       this.err = 0;
       return -e;

@@ -13,8 +13,12 @@ export interface WireOwner {
   arrived(b: Buffer): boolean;
   /** The peer shut down writing (FIN). */
   ended(): void;
-  /** The connection failed with errno `e` (reset, broken pipe). */
-  fail(e: number): void;
+  /**
+   * The connection failed with errno `e` (reset, broken pipe). `readsOnly`:
+   * only a read reports `e` (an AF_UNIX peer closed with bytes unread);
+   * writes get EPIPE.
+   */
+  fail(e: number, readsOnly?: boolean): void;
   /** Bytes the wire held went to the kernel: `queued` may have dropped. */
   flushed(): void;
 }

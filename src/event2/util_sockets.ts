@@ -70,7 +70,6 @@ export function evutil_socketpair(
   if (kind !== SOCK_STREAM) return fail(EINVAL);
   if (p !== 0) return fail(EPROTONOSUPPORT);
   const ends = socketpairStreams((t & SOCK_NONBLOCK) !== 0, (t & SOCK_CLOEXEC) !== 0);
-  if (typeof ends === "number") return fail(-ends);
   pair[0] = ends[0].fd;
   pair[1] = ends[1].fd;
   return 0;
