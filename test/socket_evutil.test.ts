@@ -123,6 +123,45 @@ describe("event2/util: descriptors", () => {
     ev.event_base_free(base);
   });
 
+  it("a send from inside a callback makes the other end readable for the next loop, not the running one (libevent's bench.c counts one read per EVLOOP_ONCE)", async () => {
+    const [p, q]: number[][] = [[], []];
+    expect(U.evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, p)).to.equal(0);
+    expect(U.evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, q)).to.equal(0);
+    [...p, ...q].forEach(track);
+    const base = ev.event_base_new()!;
+    const trace: string[] = [];
+    const b = new Uint8Array(4);
+    const onP = ev.event_new(
+      base,
+      p[0],
+      ev.EV_READ | ev.EV_PERSIST,
+      (fd) => {
+        trace.push(`p${recv(fd, b, 4, 0)}`);
+        send(q[1], "q", 1, 0);
+      },
+      null,
+    )!;
+    const onQ = ev.event_new(
+      base,
+      q[0],
+      ev.EV_READ | ev.EV_PERSIST,
+      (fd) => {
+        trace.push(`q${recv(fd, b, 4, 0)}`);
+      },
+      null,
+    )!;
+    ev.event_add(onP, null);
+    ev.event_add(onQ, null);
+    send(p[1], "p", 1, 0);
+    expect(await ev.event_base_loop(base, ev.EVLOOP_ONCE | ev.EVLOOP_NONBLOCK)).to.equal(0);
+    expect(trace).to.deep.equal(["p1"]);
+    expect(await ev.event_base_loop(base, ev.EVLOOP_ONCE | ev.EVLOOP_NONBLOCK)).to.equal(0);
+    expect(trace).to.deep.equal(["p1", "q1"]);
+    ev.event_free(onP);
+    ev.event_free(onQ);
+    ev.event_base_free(base);
+  });
+
   it("a pair end closed with bytes unread: the other's send is EPIPE, its recv reads what it was sent, then ECONNRESET, then 0", () => {
     const pair: number[] = [];
     expect(U.evutil_socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pair)).to.equal(0);

@@ -153,6 +153,16 @@ export abstract class Descriptor implements IoSource {
     soon(() => this.notify(edge));
   }
 
+  /**
+   * A change caused by the program's own call, reported by the loop's next
+   * poll between passes (pollSoon), as epoll_wait would report it, with no
+   * Node turn in between.
+   */
+  protected notifyNextPoll(): void {
+    if (this.closed) return;
+    for (const ev of this.watchers) ev.base?.pollSoon(ev);
+  }
+
   /** close(2): the number leaves the table; subclasses release their Node objects too. */
   close(): void {
     if (this.closed) return;

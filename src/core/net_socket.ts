@@ -135,7 +135,9 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
   /** From the conduit: bytes, EOF, room, or failure. */
   changed(edge: number): void {
     if (this.state === "connecting" && this.conduit!.dead) return this.connectFailed();
-    this.notify(edge);
+    // A pair end changes only inside the program's calls (the other end's send or close).
+    if (this.memoryPair) this.notifyNextPoll();
+    else this.notify(edge);
   }
 
   // ---- the data path (StreamDescriptor) ----
