@@ -230,19 +230,31 @@ async function fd_readiness(printf: (fmt: string, ...a: unknown[]) => void): Pro
 /** The port of fd_order.c: several events on one descriptor run newest first. */
 async function fd_order(printf: (fmt: string, ...a: unknown[]) => void): Promise<void> {
   const show = (fd: number, what: number, arg: any) => printf("%s what=0x%x\n", arg, what);
+  const watchdog = (fd: number, what: number, arg: any) => {
+    printf("watchdog what=0x%x: loopbreak\n", what);
+    ev.event_base_loopbreak(arg);
+  };
   const base = ev.event_base_new()!;
   const pair: number[] = [];
-  const settle = { tv_sec: 0, tv_usec: 50000 };
   const byte = new Uint8Array(1);
 
   evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair);
   evutil_make_socket_nonblocking(pair[0]);
   evutil_make_socket_nonblocking(pair[1]);
-  ev.event_base_loopexit(base, settle);
-  await ev.event_base_dispatch(base);
+
+  printf("-- a new pair: a writer, a byte sent, a watchdog reader\n");
+  const b = ev.event_new(base, pair[0], ev.EV_WRITE, show, "b write")!;
+  ev.event_add(b, null);
+  send(pair[1], "w", 1, 0);
+  const w = ev.event_new(base, pair[0], ev.EV_READ, watchdog, base)!;
+  ev.event_add(w, null);
+  printf("dispatch %d\n", await ev.event_base_dispatch(base));
+  printf("writer still pending 0x%x\n", ev.event_pending(b, ev.EV_WRITE, null));
+  printf("recv %d\n", recv(pair[0], byte, 1, 0));
+  ev.event_free(w);
+  ev.event_del(b);
 
   const a = ev.event_new(base, pair[0], ev.EV_READ, show, "a read")!;
-  const b = ev.event_new(base, pair[0], ev.EV_WRITE, show, "b write")!;
   const c = ev.event_new(base, pair[0], ev.EV_READ | ev.EV_WRITE, show, "c read|write")!;
   const d = ev.event_new(base, pair[0], ev.EV_READ, show, "d read")!;
 
@@ -282,7 +294,7 @@ async function fd_order(printf: (fmt: string, ...a: unknown[]) => void): Promise
 }
 
 describe("descriptor readiness: C trace vs TypeScript port", () => {
-  it("fd_order: events on one descriptor run newest first, bytes sent just before in the same pass", async () => {
+  it("fd_order: events on one descriptor run newest first, bytes sent just before (on a new socketpair too) in the same pass", async () => {
     const expected = runC(buildC("fd_order"));
     let out = "";
     await fd_order((fmt, ...a) => {
