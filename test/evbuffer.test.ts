@@ -685,6 +685,13 @@ describe("evbuffer", function () {
         -1,
       );
       expect(E.evbuffer_commit_space(b, [{ iov_base: null, iov_len: 0 }], 1)).to.equal(-1);
+      // The book's "do not modify iov_base" example: a C string literal is foreign memory too.
+      const data = "Here is some data";
+      E.evbuffer_reserve_space(b, data.length, v, 1);
+      v[0].iov_base = data as never;
+      v[0].iov_len = data.length;
+      expect(E.evbuffer_commit_space(b, v, 1)).to.equal(-1);
+      E.evbuffer_reserve_space(b, 10, v, 1);
       expect(E.evbuffer_commit_space(b, v, 0)).to.equal(0);
       v[0].iov_len = 0;
       expect(E.evbuffer_commit_space(b, v, 1)).to.equal(0);

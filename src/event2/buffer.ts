@@ -296,7 +296,9 @@ export function evbuffer_commit_space(
   const checked: Iovec[] = [];
   for (let i = 0; i < n; i++) {
     const e = v![i];
-    const base = e.iov_base ?? null;
+    let base: unknown = e.iov_base ?? null;
+    // A string is C's literal: memory, but never the chain's space, so the commit fails as in C.
+    if (typeof base === "string") base = args.bytes(fn, `vec[${i}].iov_base`, base);
     if (base !== null && !(base instanceof Uint8Array))
       throw args.typeError(
         fn,
