@@ -24,7 +24,7 @@ import {
   EV_TIMEOUT,
   EV_WRITE,
 } from "./flags.js";
-import { descriptorsSettling, lookupFd } from "./io_source.js";
+import { lookupFd } from "./io_source.js";
 // The backend behind descriptor events: loading it registers fds 0-2 and the fd resolver.
 import "./descriptor_table.js";
 import { warn } from "./log.js";
@@ -42,8 +42,6 @@ const MAX_NODE_DELAY_MS = 0x7fffffff;
 const KEEP_ALIVE_MS = 0x40000000;
 /** While callbacks keep coming, let Node poll its I/O at least this often (ms). */
 const NODE_TURN_INTERVAL_MS = 2;
-/** Bounds the wait for socketpair ends (their handles come within a turn or two). */
-const MAX_SETTLING_TURNS = 64;
 
 export interface BaseOptions {
   /** The backend name event_base_get_method reports, and its features. */
@@ -508,11 +506,9 @@ export class EventBase {
         // epoll_wait returns it.
         if (
           this.pollLen > 0 &&
-          (this.newReadWatch ||
-            descriptorsSettling() ||
-            performance.now() - this.lastNodeTurn >= NODE_TURN_INTERVAL_MS)
+          (this.newReadWatch || performance.now() - this.lastNodeTurn >= NODE_TURN_INTERVAL_MS)
         )
-          await this.turnsBeforePoll();
+          await this.nodeTurn();
         this.newReadWatch = false;
         this.pollDescriptors();
         const block = this.nActive === 0 && !(flags & EVLOOP_NONBLOCK);
@@ -583,19 +579,6 @@ export class EventBase {
       this.waiting = resolve;
       this.armWaitTimer();
     });
-  }
-
-  /**
-   * Node's turn; while a socketpair end still waits for its handle (C's
-   * socketpair is connected at once), more turns until it has it, and one
-   * for the bytes it then sends to reach its peer.
-   */
-  private async turnsBeforePoll(): Promise<void> {
-    const settling = descriptorsSettling();
-    await this.nodeTurn();
-    if (!settling) return;
-    for (let i = 0; descriptorsSettling() && i < MAX_SETTLING_TURNS; i++) await this.nodeTurn();
-    await this.nodeTurn();
   }
 
   private nodeTurn(): Promise<void> {

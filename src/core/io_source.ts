@@ -42,15 +42,3 @@ export function setFdResolver(r: (fd: number) => IoSource | null): void {
 export function lookupFd(fd: number): IoSource | undefined {
   return byFd.get(fd) ?? resolver?.(fd) ?? undefined;
 }
-
-// Descriptors Node is still setting up (a socketpair end waiting for its
-// handle): what is sent to or from them shows up only once that is done.
-let unsettled = 0;
-
-export function settling(delta: 1 | -1): void {
-  unsettled += delta;
-}
-
-export function descriptorsSettling(): boolean {
-  return unsettled > 0;
-}

@@ -109,8 +109,6 @@ export function socketpairStreams(
     return r;
   }
   client.unref();
-  a.awaitHandle();
-  b.awaitHandle();
   a.cloexec = b.cloexec = cloexec;
   install(a, client.fd);
   install(b);

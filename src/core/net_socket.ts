@@ -17,7 +17,6 @@
 import { Socket } from "node:net";
 import { statSync } from "node:fs";
 import { Descriptor, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, install } from "./descriptor.js";
-import { settling } from "./io_source.js";
 import { AF_INET, AF_INET6, AF_UNIX, SHUT_RD, SHUT_RDWR, SHUT_WR } from "./net_constants.js";
 import {
   UV_TCP_IPV6ONLY,
@@ -71,8 +70,6 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
   private peer: Address | null = null;
   /** connect returned 0 before the connection completed (blocking or AF_UNIX). */
   private optimistic = false;
-  /** A socketpair end whose handle is still on the way. */
-  private awaitingHandle = false;
   /** Linux answers the first connect after completion with 0, later ones with EISCONN. */
   private connectSeen = false;
   /** The handle belongs to the data path now (a wire), which closes it. */
@@ -307,18 +304,8 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
     return s;
   }
 
-  /** Counts this pair end as settling (io_source.ts) until its handle arrives. */
-  awaitHandle(): void {
-    this.awaitingHandle = true;
-    settling(1);
-  }
-
   /** The handle of a pair end has arrived (status < 0: it never will). */
   handOver(h: UvHandle | undefined, status: number): void {
-    if (this.awaitingHandle) {
-      this.awaitingHandle = false;
-      settling(-1);
-    }
     if (this.closed || this.state !== "connecting") {
       h?.close();
       return;
@@ -328,8 +315,8 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
       return this.conduit!.fail(status < 0 ? -status : ECONNREFUSED);
     }
     this.handle = h as PipeHandle;
-    // No POLLOUT edge: the end was writable all along, as C's socketpair is from the start.
     this.connected();
+    this.notify(POLLOUT);
   }
 
   connect(a: Address): number {
