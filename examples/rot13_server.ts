@@ -22,9 +22,11 @@ import { evutil_make_socket_nonblocking } from "../src/event2/util_sockets.js";
 import {
   AF_INET,
   EAGAIN,
+  FD_SETSIZE,
   SOCK_STREAM,
   SOL_SOCKET,
   SO_REUSEADDR,
+  _IONBF,
   accept,
   argc,
   argv,
@@ -49,7 +51,6 @@ import {
 } from "../src/libc/index.js";
 
 const MAX_LINE = 16384;
-const FD_SETSIZE = 1024; // <sys/select.h>
 
 function rot13_char(c: number): number {
   const ch = String.fromCharCode(c);
@@ -217,6 +218,6 @@ async function run(port: number): Promise<void> {
   await event_base_dispatch(base);
 }
 
-setvbuf(stdout, null, 2 /* _IONBF */, 0);
+setvbuf(stdout, null, _IONBF, 0);
 
 await run(argc > 1 ? atoi(argv[1]) : 40713);

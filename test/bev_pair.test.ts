@@ -305,4 +305,33 @@ describe("bufferevent pair", () => {
     bufferevent_free(pair[0]);
     bufferevent_free(pair[1]);
   });
+
+  it("writes and reads an integer box as the integer's bytes (a binary length prefix)", async () => {
+    const base = ev.event_base_new()!;
+    const pair: BufferEvent[] = [];
+    bufferevent_pair_new(base, 0, pair);
+    const got: number[] = [];
+    be.bufferevent_setcb(
+      pair[1],
+      (b) => {
+        const len = { value: 0 };
+        while (bufferevent_read(b, len, 2) === 2) got.push(len.value);
+      },
+      null,
+      null,
+      null,
+    );
+    be.bufferevent_enable(pair[1], EV_READ);
+    expect(be.bufferevent_write(pair[0], { value: 0x0102 }, 2)).to.equal(0);
+    expect(be.bufferevent_write(pair[0], { value: 0xfffe }, 2)).to.equal(0);
+    await ev.event_base_loop(base, EVLOOP_NONBLOCK);
+    expect(got).to.deep.equal([0x0102, 0xfffe]);
+    expect(() => be.bufferevent_write(pair[0], { value: 1 })).to.throw(
+      TypeError,
+      /bufferevent_write.*'size'/,
+    );
+    bufferevent_free(pair[0]);
+    bufferevent_free(pair[1]);
+    ev.event_base_free(base);
+  });
 });

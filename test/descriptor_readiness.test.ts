@@ -5,9 +5,14 @@ import { expect } from "chai";
 import { buildC, runC } from "./support/cc.js";
 import { cformat } from "../src/core/printf.js";
 import * as ev from "../src/event2/event.js";
-import { evutil_closesocket, evutil_make_socket_nonblocking } from "../src/event2/util_sockets.js";
+import {
+  evutil_closesocket,
+  evutil_make_socket_nonblocking,
+  evutil_socketpair,
+} from "../src/event2/util_sockets.js";
 import {
   AF_INET,
+  AF_UNIX,
   EAGAIN,
   EBADF,
   ECONNREFUSED,
@@ -222,7 +227,82 @@ async function fd_readiness(printf: (fmt: string, ...a: unknown[]) => void): Pro
   ev.event_base_free(base);
 }
 
+/** The port of fd_order.c: several events on one descriptor run newest first. */
+async function fd_order(printf: (fmt: string, ...a: unknown[]) => void): Promise<void> {
+  const show = (fd: number, what: number, arg: any) => printf("%s what=0x%x\n", arg, what);
+  const watchdog = (fd: number, what: number, arg: any) => {
+    printf("watchdog what=0x%x: loopbreak\n", what);
+    ev.event_base_loopbreak(arg);
+  };
+  const base = ev.event_base_new()!;
+  const pair: number[] = [];
+  const byte = new Uint8Array(1);
+
+  evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair);
+  evutil_make_socket_nonblocking(pair[0]);
+  evutil_make_socket_nonblocking(pair[1]);
+
+  printf("-- a new pair: a writer, a byte sent, a watchdog reader\n");
+  const b = ev.event_new(base, pair[0], ev.EV_WRITE, show, "b write")!;
+  ev.event_add(b, null);
+  send(pair[1], "w", 1, 0);
+  const w = ev.event_new(base, pair[0], ev.EV_READ, watchdog, base)!;
+  ev.event_add(w, null);
+  printf("dispatch %d\n", await ev.event_base_dispatch(base));
+  printf("writer still pending 0x%x\n", ev.event_pending(b, ev.EV_WRITE, null));
+  printf("recv %d\n", recv(pair[0], byte, 1, 0));
+  ev.event_free(w);
+  ev.event_del(b);
+
+  const a = ev.event_new(base, pair[0], ev.EV_READ, show, "a read")!;
+  const c = ev.event_new(base, pair[0], ev.EV_READ | ev.EV_WRITE, show, "c read|write")!;
+  const d = ev.event_new(base, pair[0], ev.EV_READ, show, "d read")!;
+
+  printf("-- bytes sent, then four events added\n");
+  send(pair[1], "x", 1, 0);
+  ev.event_add(a, null);
+  ev.event_add(b, null);
+  ev.event_add(c, null);
+  ev.event_add(d, null);
+  await ev.event_base_loop(base, ev.EVLOOP_ONCE);
+
+  printf("-- three added again, byte still unread\n");
+  ev.event_add(b, null);
+  ev.event_add(a, null);
+  ev.event_add(d, null);
+  await ev.event_base_loop(base, ev.EVLOOP_ONCE);
+
+  printf("-- byte read; a and b added, then a byte sent\n");
+  printf("recv %d\n", recv(pair[0], byte, 1, 0));
+  ev.event_add(a, null);
+  ev.event_add(b, null);
+  send(pair[1], "y", 1, 0);
+  await ev.event_base_loop(base, ev.EVLOOP_ONCE);
+
+  printf("-- two persistent readers, twice\n");
+  const x = ev.event_new(base, pair[0], ev.EV_READ | ev.EV_PERSIST, show, "x persist")!;
+  const y = ev.event_new(base, pair[0], ev.EV_READ | ev.EV_PERSIST, show, "y persist")!;
+  ev.event_add(x, null);
+  ev.event_add(y, null);
+  await ev.event_base_loop(base, ev.EVLOOP_ONCE);
+  await ev.event_base_loop(base, ev.EVLOOP_ONCE);
+
+  for (const e of [a, b, c, d, x, y]) ev.event_free(e);
+  evutil_closesocket(pair[0]);
+  evutil_closesocket(pair[1]);
+  ev.event_base_free(base);
+}
+
 describe("descriptor readiness: C trace vs TypeScript port", () => {
+  it("fd_order: events on one descriptor run newest first, bytes sent just before (on a new socketpair too) in the same pass", async () => {
+    const expected = runC(buildC("fd_order"));
+    let out = "";
+    await fd_order((fmt, ...a) => {
+      out += cformat(fmt, a)!.toString("utf8");
+    });
+    expect(out).to.equal(expected);
+  });
+
   it("fd_readiness prints the same trace as the C program against libevent", async () => {
     const expected = runC(buildC("fd_readiness"));
     let out = "";

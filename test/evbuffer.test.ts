@@ -184,6 +184,36 @@ describe("evbuffer", function () {
       expect(E.evbuffer_copyout(b, out)).to.equal(0);
     });
 
+    it("an integer box as memory: a length prefix added, copied out and removed", function () {
+      // ev_uint32_t len = htonl(5); evbuffer_add(b, &len, 4); ... evbuffer_copyout(b, &got, 4)
+      const b = E.evbuffer_new();
+      const len = { value: 0x05000000 }; // htonl(5) on a little-endian host
+      expect(E.evbuffer_add(b, len, 4)).to.equal(0);
+      expect(E.evbuffer_prepend(b, { value: 0xbbaa }, 2)).to.equal(0);
+      expect(E.evbuffer_add(b, "abcde")).to.equal(0);
+      expect([...content(b).subarray(0, 6)]).to.deep.equal([0xaa, 0xbb, 0, 0, 0, 5]);
+      const magic = { value: 0 };
+      expect(E.evbuffer_remove(b, magic, 2)).to.equal(2);
+      expect(magic.value).to.equal(0xbbaa);
+      const got = { value: 0 };
+      expect(E.evbuffer_copyout(b, got, 4)).to.equal(4);
+      expect(got.value).to.equal(0x05000000);
+      expect(E.evbuffer_get_length(b)).to.equal(9);
+      E.evbuffer_drain(b, 7);
+      const short = { value: 0x11223344 };
+      expect(E.evbuffer_remove(b, short, 4)).to.equal(2); // C leaves the other bytes as they were
+      expect(short.value).to.equal(0x11226564);
+      expect(() => E.evbuffer_copyout(b, { value: 0 })).to.throw(
+        TypeError,
+        /evbuffer_copyout.*'datlen'/,
+      );
+      expect(() => E.evbuffer_add(b, { value: 0 }, 9)).to.throw(
+        RangeError,
+        /evbuffer_add: argument 'data_in' is an integer box/,
+      );
+      E.evbuffer_free(b);
+    });
+
     it("copyout and copyout_from over reference chunks (regress 'copyout')", function () {
       const s1 = "a".repeat(80);
       const s2 = "b".repeat(80);
@@ -655,6 +685,13 @@ describe("evbuffer", function () {
         -1,
       );
       expect(E.evbuffer_commit_space(b, [{ iov_base: null, iov_len: 0 }], 1)).to.equal(-1);
+      // The book's "do not modify iov_base" example: a C string literal is foreign memory too.
+      const data = "Here is some data";
+      E.evbuffer_reserve_space(b, data.length, v, 1);
+      v[0].iov_base = data as never;
+      v[0].iov_len = data.length;
+      expect(E.evbuffer_commit_space(b, v, 1)).to.equal(-1);
+      E.evbuffer_reserve_space(b, 10, v, 1);
       expect(E.evbuffer_commit_space(b, v, 0)).to.equal(0);
       v[0].iov_len = 0;
       expect(E.evbuffer_commit_space(b, v, 1)).to.equal(0);

@@ -428,6 +428,34 @@ describe("event2/event.h, event_compat.h, thread.h conformance", () => {
   });
 
   describe("logging and global settings", () => {
+    it("a log callback switching on the obsolete _EVENT_LOG_* names sees their severities", () => {
+      expect([
+        ev._EVENT_LOG_DEBUG,
+        ev._EVENT_LOG_MSG,
+        ev._EVENT_LOG_WARN,
+        ev._EVENT_LOG_ERR,
+      ]).to.deep.equal([ev.EVENT_LOG_DEBUG, ev.EVENT_LOG_MSG, ev.EVENT_LOG_WARN, ev.EVENT_LOG_ERR]);
+      const seen: string[] = [];
+      ev.event_set_log_callback((severity, msg) => {
+        switch (severity) {
+          case ev._EVENT_LOG_WARN:
+            seen.push(`warn ${msg}`);
+            break;
+          default:
+            seen.push(`other ${severity}`);
+        }
+      });
+      try {
+        const e: any = {};
+        compat.event_set(e, -1, 0, noop, null);
+        ev.event_add(e, null);
+      } finally {
+        ev.event_set_log_callback(null);
+      }
+      expect(seen).to.have.length(1);
+      expect(seen[0]).to.match(/^warn event_add/);
+    });
+
     it("event_set_log_callback, event_enable_debug_logging, event_set_fatal_callback, mem functions, shutdown", () => {
       expect(() => ev.event_set_log_callback(42 as any)).to.throw(
         TypeError,

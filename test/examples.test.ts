@@ -258,6 +258,63 @@ describe("examples: libevent's programs ported line by line, against their C twi
     });
   });
 
+  describe("rot13_lines (a line-based ROT13 server on bufferevents, after the book's)", () => {
+    const MAX_LINE = 8192;
+    const rot = (b: number) => {
+      const l = b | 0x20;
+      return l >= 0x61 && l <= 0x7a ? ((l - 0x61 + 13) % 26) + 0x61 - (b & 0x20 ? 0 : 0x20) : b;
+    };
+    /**
+     * What the server sends back: each line rotated and printed with "%s\n"
+     * (so up to a NUL, as C's string ends there), a line reaching MAX_LINE
+     * sent whole, cut there.
+     */
+    const model = (data: Buffer): Buffer => {
+      const out: number[] = [];
+      let line: number[] = [];
+      for (const b of data) {
+        if (b === 0x0a) {
+          const nul = line.indexOf(0);
+          out.push(...(nul < 0 ? line : line.slice(0, nul)).map(rot), 0x0a);
+          line = [];
+          continue;
+        }
+        line.push(b);
+        if (line.length === MAX_LINE) {
+          out.push(...line.map(rot), 0x0a);
+          line = [];
+        }
+      }
+      return Buffer.from(out);
+    };
+    const cases: Record<string, Buffer> = {
+      "two lines and a partial one": Buffer.from("Hello, World! abc XYZ\nline two\npartial"),
+      "every byte value, NUL and newline included": Buffer.from([...Array(256).keys(), 0x0a]),
+      "lines around a line three bounds long": Buffer.concat([
+        Buffer.from("short\n"),
+        Buffer.alloc(3 * MAX_LINE + 100, "Zebra "),
+        Buffer.from("\nend\n"),
+      ]),
+    };
+
+    it("sends each line back rotated and cuts a line at the bound, as the C twin does", async () => {
+      const { c, ts } = twins("rot13_lines", ["0"]);
+      const [pc, pts] = await Promise.all([c.port(), ts.port()]);
+      for (const [what, data] of Object.entries(cases)) {
+        const want = model(data);
+        const [fromC, fromTs] = await Promise.all([
+          talk(pc, data, { want: want.length }),
+          talk(pts, data, { want: want.length }),
+        ]);
+        expect(fromC.equals(want), `C, ${what}`).to.equal(true);
+        expect(fromTs.equals(fromC), `TS, ${what}`).to.equal(true);
+      }
+      expect(c.done || ts.done).to.equal(false);
+      expect(ts.out).to.equal(`listening on ${pts}\n`);
+      expect(c.out).to.equal(`listening on ${pc}\n`);
+    });
+  });
+
   describe("watermarks (the book's read-watermark example)", () => {
     it("runs the read callback only at 128 bytes; EOF reports what stayed below", async () => {
       const { c, ts } = twins("watermarks", []);

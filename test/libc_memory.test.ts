@@ -53,6 +53,65 @@ describe("libc memory calls", () => {
     m.memcpy(b, b, 0);
   });
 
+  it("memcpy between two struct objects is C's struct assignment, nested structs by value", () => {
+    const from = { sin_family: 2, sin_port: 0x5000, sin_addr: { s_addr: 0x0100007f } };
+    const to: any = { stale: 1 };
+    expect(m.memcpy(to, from, 16)).to.equal(to);
+    expect(to).to.deep.equal(from);
+    expect(to.stale).to.equal(undefined);
+    to.sin_addr.s_addr = 0; // a copy, not the same inner struct
+    expect(from.sin_addr.s_addr).to.equal(0x0100007f);
+    const ten = { tv_sec: 1, tv_usec: 2 };
+    m.memmove(ten, { tv_sec: 10, tv_usec: 0 }, 16);
+    expect(ten).to.deep.equal({ tv_sec: 10, tv_usec: 0 });
+    const six = { s6_addr: new Uint8Array(16).fill(1) };
+    const copy: any = {};
+    m.memcpy(copy, six, 16);
+    copy.s6_addr[0] = 9;
+    expect(six.s6_addr[0]).to.equal(1);
+    expect(() => m.memcpy({ a: 1 } as any, new Uint8Array(4), 4)).to.throw(
+      TypeError,
+      /memcpy: argument 'src' must be a struct object/,
+    );
+    expect(() => m.memcpy(new Uint8Array(4), { a: 1 }, 4)).to.throw(
+      TypeError,
+      /memcpy: argument 'dest' must be a struct object/,
+    );
+  });
+
+  it("memcpy to and from an integer box copies the integer's little-endian bytes", () => {
+    // unsigned char *mem = ...; memcpy(&port, mem + 2, 2); port = ntohs(port);
+    const mem = Uint8Array.of(4, 1, 0x1f, 0x90, 0x7f, 0, 0, 1);
+    const port = { value: 0 };
+    const addr = { value: 0 };
+    m.memcpy(port, mem.subarray(2), 2);
+    m.memcpy(addr, mem.subarray(4), 4);
+    expect(port.value).to.equal(0x901f);
+    expect(addr.value).to.equal(0x0100007f);
+    const out = new Uint8Array(4);
+    m.memcpy(out, { value: 0x11223344 }, 4);
+    expect([...out]).to.deep.equal([0x44, 0x33, 0x22, 0x11]);
+    m.memcpy(out, { value: -2 }, 2); // two's complement, as an int's bytes
+    expect([...out]).to.deep.equal([0xfe, 0xff, 0x22, 0x11]);
+    const big = { value: 0n };
+    m.memcpy(big, new Uint8Array(8).fill(0xff), 8);
+    expect(big.value).to.equal(2n ** 64n - 1n);
+    const part = { value: 0x1234 };
+    m.memcpy(part, Uint8Array.of(0xab), 1); // only the first byte is replaced
+    expect(part.value).to.equal(0xab);
+    const b = { value: 7 };
+    m.memcpy(b, { value: 0x0102 }, 2);
+    expect(b.value).to.equal(0x0102);
+    expect(() => m.memcpy({ value: 0 }, new Uint8Array(16), 16)).to.throw(
+      RangeError,
+      /memcpy: argument 'dest' is an integer box: 16 bytes/,
+    );
+    expect(() => m.memcpy(new Uint8Array(4), { value: 0.5 }, 4)).to.throw(
+      TypeError,
+      /memcpy: argument 'src' is a box of number 0.5/,
+    );
+  });
+
   it("memset fills n bytes with (unsigned char)c and returns s", () => {
     const b = new Uint8Array(5);
     expect(m.memset(b, 0x141, 3)).to.equal(b);

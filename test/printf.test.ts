@@ -10,7 +10,9 @@ import { ECONNREFUSED, errno, set_errno } from "../src/libc/errno.js";
 import {
   fflush,
   fprintf,
+  fputc,
   fputs,
+  putc,
   setvbuf,
   snprintf,
   sprintf,
@@ -636,6 +638,22 @@ describe("libc printf family", () => {
     expect(r.stdout).to.equal(
       "a1\nbx\nc\nd\ne\nconnect: Connection refused\nConnection refused\n  2.2|v\n3,3,2,100,1,1,8\n",
     );
+  });
+
+  it("putc and fputc write one byte to their stream and return it as unsigned char", () => {
+    const script = `
+      import { putc, fputc, printf, stdout, stderr } from "${libc}";
+      const r = [putc(".".charCodeAt(0), stdout), fputc(0x2d, stderr), putc(-1, stdout), fputc(0x141, stdout)];
+      printf("|%s\\n", r.join(","));
+    `;
+    const r = spawnSync(
+      "sh",
+      ["-c", 'exec "$0" --input-type=module -e "$1" 2>&1', process.execPath, script],
+      { encoding: "latin1", timeout: 20000 },
+    );
+    expect(r.stdout).to.equal(".-\xffA|46,45,255,65\n");
+    expect(() => putc(0x41, 1 as unknown as typeof stdout)).to.throw(TypeError, /putc.*'stream'/);
+    expect(() => fputc("A" as unknown as number, stdout)).to.throw(TypeError, /fputc.*'c'/);
   });
 
   it("loses nothing on a non-blocking pipe that fills up", async () => {

@@ -29,6 +29,7 @@ import {
   EPIPE,
   EPROTONOSUPPORT,
   FD_CLOEXEC,
+  FD_SETSIZE,
   F_GETFD,
   F_GETFL,
   F_SETFD,
@@ -178,6 +179,27 @@ describe("socket calls", () => {
         ev.event_set_log_callback(null);
       }
       expect(logs.join()).to.match(/SOCK_DGRAM/);
+    });
+  });
+
+  it("accepted sockets are numbered below FD_SETSIZE, as the book's servers check", () => {
+    expect(FD_SETSIZE).to.equal(1024);
+    const { fd: l, addr } = listener();
+    const c = track(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+    connect(c, addr, sizeof(addr));
+    return new Promise<void>((resolve, reject) => {
+      const poll = () => {
+        const fd = accept(l, null, null);
+        if (fd < 0) return void setTimeout(poll, 5);
+        track(fd);
+        try {
+          expect(fd).to.be.below(FD_SETSIZE);
+          resolve();
+        } catch (e) {
+          reject(e);
+        }
+      };
+      poll();
     });
   });
 

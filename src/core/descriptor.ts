@@ -113,7 +113,7 @@ export abstract class Descriptor implements IoSource {
     }
     this.watchers.push(ev);
     // A descriptor that is ready when added is reported by the next poll.
-    ev.base?.pollSoon(ev);
+    ev.base?.pollSoon(ev, true);
     return true;
   }
 
@@ -126,11 +126,24 @@ export abstract class Descriptor implements IoSource {
     w.pop();
   }
 
-  /** Activates `ev` if it is idle, still watching, and this descriptor is ready for it. */
+  /**
+   * Activates `ev` if it is idle, still watching, and this descriptor is
+   * ready for it. epoll reports a descriptor once for all its events, which
+   * libevent activates newest first, so the other events of ev's base
+   * waiting for this poll are rechecked with it, in that order.
+   */
   recheck(ev: Event): void {
-    if (this.closed || !ev.inserted || ev.io !== this || ev.state !== CbState.Idle) return;
-    const res = resultFor(ev.events, this.poll());
-    if (res) ev.base?.activate(ev, res);
+    if (this.closed) return;
+    const level = this.poll();
+    const w = this.watchers;
+    for (let i = w.length - 1; i >= 0; i--) {
+      const e = w[i];
+      if (e !== ev && !(e.pollQueued && e.base === ev.base)) continue;
+      e.pollQueued = false;
+      if (!e.inserted || e.io !== this || e.state !== CbState.Idle) continue;
+      const res = resultFor(e.events, level);
+      if (res) e.base?.activate(e, res);
+    }
   }
 
   /**

@@ -106,6 +106,8 @@ export class EventBase {
   private keepAlive: NodeJS.Timeout | null = null;
   private wakeImmediate: NodeJS.Immediate | null = null;
   private lastNodeTurn = 0;
+  /** A read watch began since the last poll: the kernel may hold bytes Node has not reported. */
+  private newReadWatch = false;
 
   constructor(opts: BaseOptions = {}) {
     this.method = opts.method ?? "epoll";
@@ -298,8 +300,12 @@ export class EventBase {
     return out;
   }
 
-  /** Has the next poll check `ev`'s descriptor again (a level-triggered event just added or run). */
-  pollSoon(ev: Event): void {
+  /**
+   * Has the next poll check `ev`'s descriptor again (a level-triggered event
+   * just run, or any event just `added` to its descriptor).
+   */
+  pollSoon(ev: Event, added = false): void {
+    if (added && ev.events & (EV_READ | EV_CLOSED)) this.newReadWatch = true;
     if (ev.pollQueued) return;
     ev.pollQueued = true;
     this.pollList[this.pollLen++] = ev;
@@ -318,8 +324,10 @@ export class EventBase {
     for (let i = 0; i < n; i++) {
       const ev = list[i]!;
       list[i] = null;
-      ev.pollQueued = false;
+      // Not queued any more: rechecked already, with a newer event on its descriptor.
+      if (!ev.pollQueued) continue;
       ev.io?.recheck?.(ev);
+      ev.pollQueued = false;
     }
   }
 
@@ -492,6 +500,16 @@ export class EventBase {
         this.continueFlag = false;
         this.nDeferredsQueued = 0;
         if (this.gotExit || this.gotBreak) return 0;
+        // Node's turn comes before the poll when one is due, or when a new
+        // read watch may find bytes only Node can report: what arrived is
+        // then reported with what was ready already, per descriptor, as one
+        // epoll_wait returns it.
+        if (
+          this.pollLen > 0 &&
+          (this.newReadWatch || performance.now() - this.lastNodeTurn >= NODE_TURN_INTERVAL_MS)
+        )
+          await this.nodeTurn();
+        this.newReadWatch = false;
         this.pollDescriptors();
         const block = this.nActive === 0 && !(flags & EVLOOP_NONBLOCK);
         if (!(flags & EVLOOP_NO_EXIT_ON_EMPTY) && !this.hasEvents() && this.nActive === 0) return 1;
@@ -551,7 +569,7 @@ export class EventBase {
         performance.now() - this.lastNodeTurn < NODE_TURN_INTERVAL_MS
       )
         return null;
-      return new Promise<void>((resolve) => setImmediate(this.endTurn, resolve));
+      return this.nodeTurn();
     }
     if (next && virtualClockOn()) {
       sleepVirtual(next.deadline - monotonicUs());
@@ -561,6 +579,10 @@ export class EventBase {
       this.waiting = resolve;
       this.armWaitTimer();
     });
+  }
+
+  private nodeTurn(): Promise<void> {
+    return new Promise<void>((resolve) => setImmediate(this.endTurn, resolve));
   }
 
   private readonly endTurn = (resolve: () => void) => {

@@ -13,7 +13,9 @@ export interface IoSource {
   /**
    * The poll step for a level-triggered `ev` (just added, or just run):
    * activates it if the descriptor is still ready, as the next epoll_wait
-   * would report it. Sources that only ever report edges leave it out.
+   * would report it, together with the other events of its base waiting for
+   * that poll on the same descriptor, and clears their `pollQueued`.
+   * Sources that only ever report edges leave it out.
    */
   recheck?(ev: Event): void;
 }

@@ -27,6 +27,7 @@ import { getLastErrno, readFd, writeFd } from "../core/evbuffer_fd.js";
 import { set_errno } from "../libc/errno.js";
 import { evthreadEnabled } from "./thread.js";
 import * as checks from "./checks.js";
+import { boxBytes, fillBox, isIntBox, type IntBox } from "../int_box.js";
 
 export const EVBUFFER_CB_ENABLED = 1;
 export const EVBUFFER_EOL_ANY = 0;
@@ -96,6 +97,7 @@ function inBytes(
   dataArg = "data",
   sizeArg = "datlen",
 ): Uint8Array | null {
+  if (isIntBox(data)) return boxBytes(fn, dataArg, data, sizeT(fn, sizeArg, n));
   const b = data instanceof Uint8Array ? data : args.bytes(fn, dataArg, data);
   if (n === undefined) return b;
   const len = sizeT(fn, sizeArg, n);
@@ -296,7 +298,9 @@ export function evbuffer_commit_space(
   const checked: Iovec[] = [];
   for (let i = 0; i < n; i++) {
     const e = v![i];
-    const base = e.iov_base ?? null;
+    let base: unknown = e.iov_base ?? null;
+    // A string is C's literal: memory, but never the chain's space, so the commit fails as in C.
+    if (typeof base === "string") base = args.bytes(fn, `vec[${i}].iov_base`, base);
     if (base !== null && !(base instanceof Uint8Array))
       throw args.typeError(
         fn,
@@ -310,7 +314,11 @@ export function evbuffer_commit_space(
 
 // ---- adding and removing ----
 
-export function evbuffer_add(buf: Evbuffer, data: Uint8Array | string, datlen?: number): number {
+export function evbuffer_add(
+  buf: Evbuffer,
+  data: Uint8Array | string | IntBox,
+  datlen?: number,
+): number {
   if (buf instanceof Evbuffer && !buf.freed && data instanceof Uint8Array) {
     // The hot path: checks that cost nothing for the common arguments.
     if (datlen === undefined) return buf.add(data, data.length);
@@ -321,14 +329,22 @@ export function evbuffer_add(buf: Evbuffer, data: Uint8Array | string, datlen?: 
   return d === null ? -1 : b.add(d, d.length);
 }
 
-export function evbuffer_prepend(buf: Evbuffer, data: Uint8Array | string, size?: number): number {
+export function evbuffer_prepend(
+  buf: Evbuffer,
+  data: Uint8Array | string | IntBox,
+  size?: number,
+): number {
   const b = ebuf("evbuffer_prepend", buf);
   const d = inBytes("evbuffer_prepend", data, size, "data", "size");
   if (d === null) return -1;
   return b.prepend(d, d.length);
 }
 
-export function evbuffer_remove(buf: Evbuffer, data_out: Uint8Array, datlen?: number): number {
+export function evbuffer_remove(
+  buf: Evbuffer,
+  data_out: Uint8Array | IntBox,
+  datlen?: number,
+): number {
   const fn = "evbuffer_remove";
   if (
     buf instanceof Evbuffer &&
@@ -340,13 +356,21 @@ export function evbuffer_remove(buf: Evbuffer, data_out: Uint8Array, datlen?: nu
       return buf.remove(data_out, datlen);
   }
   const b = ebuf(fn, buf);
+  if (isIntBox(data_out)) {
+    const n = sizeT(fn, "datlen", datlen);
+    return fillBox(fn, "data", data_out, n, (m) => b.remove(m, n));
+  }
   const out = outBytes(fn, data_out, "data");
   const n = datlen === undefined ? out.length : sizeT(fn, "datlen", datlen);
   checkFits(fn, out, Math.min(n, b.totalLen), "data");
   return b.remove(out, n);
 }
 
-export function evbuffer_copyout(buf: Evbuffer, data_out: Uint8Array, datlen?: number): number {
+export function evbuffer_copyout(
+  buf: Evbuffer,
+  data_out: Uint8Array | IntBox,
+  datlen?: number,
+): number {
   const fn = "evbuffer_copyout";
   if (
     buf instanceof Evbuffer &&
@@ -358,6 +382,10 @@ export function evbuffer_copyout(buf: Evbuffer, data_out: Uint8Array, datlen?: n
       return buf.copyout(data_out, datlen);
   }
   const b = ebuf(fn, buf);
+  if (isIntBox(data_out)) {
+    const n = sizeT(fn, "datlen", datlen);
+    return fillBox(fn, "data_out", data_out, n, (m) => b.copyout(m, n));
+  }
   const out = outBytes(fn, data_out, "data_out");
   const n = datlen === undefined ? out.length : sizeT(fn, "datlen", datlen);
   checkFits(fn, out, Math.min(n, b.totalLen), "data_out");

@@ -18,6 +18,7 @@ import type { EventBase } from "../core/event_base.js";
 import { EV_READ, EV_WRITE } from "../core/flags.js";
 import { familyOf, type SockaddrObj } from "../core/evutil_sockaddr.js";
 import * as checks from "./checks.js";
+import { boxBytes, fillBox, isIntBox, type IntBox } from "../int_box.js";
 
 export {
   BEV_EVENT_CONNECTED,
@@ -295,11 +296,12 @@ export function bufferevent_unlock(bufev: BufferEvent): void {
 /** data: bytes or a string (UTF-8); size defaults to all of it. 0 or -1. */
 export function bufferevent_write(
   bufev: BufferEvent,
-  data: Uint8Array | string,
+  data: Uint8Array | string | IntBox,
   size?: number,
 ): number {
   const fn = "bufferevent_write";
   const b = bev(fn, bufev);
+  if (isIntBox(data)) return b.write(boxBytes(fn, "data", data, sizeT(fn, "size", size)));
   const bytes = args.bytes(fn, "data", data);
   if (size === undefined) return b.write(bytes);
   const n = sizeT(fn, "size", size);
@@ -320,9 +322,17 @@ export function bufferevent_write_buffer(bufev: BufferEvent, buf: Evbuffer): num
 }
 
 /** Fills data with up to size bytes of the input; returns the count. */
-export function bufferevent_read(bufev: BufferEvent, data: Uint8Array, size?: number): number {
+export function bufferevent_read(
+  bufev: BufferEvent,
+  data: Uint8Array | IntBox,
+  size?: number,
+): number {
   const fn = "bufferevent_read";
   const b = bev(fn, bufev);
+  if (isIntBox(data)) {
+    const n = sizeT(fn, "size", size);
+    return fillBox(fn, "data", data, n, (m) => b.read(m, n));
+  }
   if (!(data instanceof Uint8Array))
     throw args.typeError(fn, "data", `must be a Uint8Array to fill, got ${args.describe(data)}`);
   const n = size === undefined ? data.length : sizeT(fn, "size", size);

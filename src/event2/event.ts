@@ -30,6 +30,13 @@ import * as check from "./checks.js";
 
 export * from "../core/flags.js";
 export { EVENT_LOG_DEBUG, EVENT_LOG_ERR, EVENT_LOG_MSG, EVENT_LOG_WARN } from "../core/log.js";
+// event.h's obsolete spellings, still used by older programs (the book's logging example).
+export {
+  EVENT_LOG_DEBUG as _EVENT_LOG_DEBUG,
+  EVENT_LOG_ERR as _EVENT_LOG_ERR,
+  EVENT_LOG_MSG as _EVENT_LOG_MSG,
+  EVENT_LOG_WARN as _EVENT_LOG_WARN,
+} from "../core/log.js";
 export type { EventBase, Event, EventCb, Timeval };
 
 export const LIBEVENT_VERSION = "2.1.12-stable";

@@ -5,6 +5,7 @@
 import { EV_SIZE_MAX, describe, int, isPlainStruct, size, typeError } from "../args.js";
 import { ENOMEM, set_errno } from "./errno.js";
 import { mem, memSrc, within } from "./cstring.js";
+import { boxBytes, fillBox, isIntBox } from "../int_box.js";
 
 /** size bytes, zeroed (so malloc behaves as calloc; C leaves them unspecified). */
 export function malloc(n: number): Uint8Array | null {
@@ -37,18 +38,29 @@ export function free(ptr: unknown): void {
     throw typeError("free", "ptr", `must be memory or null, got ${describe(ptr)}`);
 }
 
-/** Copies n bytes; returns dest. Overlap is handled as memmove (C leaves it undefined). */
-export function memcpy(dest: Uint8Array, src: Uint8Array | string, n: number): Uint8Array {
+/**
+ * Copies n bytes; returns dest. Overlap is handled as memmove (C leaves it
+ * undefined). An integer box is the bytes of its integer (int_box.ts);
+ * between two struct objects, the struct is copied (copyStruct).
+ */
+export function memcpy<T extends Uint8Array | object>(
+  dest: T,
+  src: Uint8Array | string | object,
+  n: number,
+): T {
   return copy("memcpy", dest, src, n);
 }
 
-export function memmove(dest: Uint8Array, src: Uint8Array | string, n: number): Uint8Array {
+export function memmove<T extends Uint8Array | object>(
+  dest: T,
+  src: Uint8Array | string | object,
+  n: number,
+): T {
   return copy("memmove", dest, src, n);
 }
 
-/** Fills n bytes with (unsigned char)c; returns s. */
 /**
- * Fills bytes. A struct object (`memset(&sin, 0, sizeof(sin))` on a `{}`)
+ * Fills n bytes with (unsigned char)c; returns s. A struct object (`memset(&sin, 0, sizeof(sin))` on a `{}`)
  * is cleared of its fields instead: a zeroed C struct is an empty object.
  */
 export function memset<T extends Uint8Array | object>(s: T, c: number, n: number): T {
@@ -88,13 +100,47 @@ export function memchr(s: Uint8Array, c: number, n: number): Uint8Array | null {
   return i < 0 ? null : b.subarray(i);
 }
 
-function copy(fn: string, dest: unknown, src: unknown, n: unknown): Uint8Array {
-  const d = mem(fn, "dest", dest);
-  const s = memSrc(fn, "src", src);
+function copy<T>(fn: string, dest: T, src: unknown, n: unknown): T {
+  const boxes = isIntBox(dest) || isIntBox(src);
+  if (!boxes && (isPlainStruct(dest) || isPlainStruct(src))) return copyStruct(fn, dest, src, n);
   const len = size(fn, "n", n);
-  within(fn, len, "n", ["dest", d], ["src", s]);
-  d.set(len === s.length ? s : s.subarray(0, len));
-  return d;
+  const s = isIntBox(src) ? boxBytes(fn, "src", src, len) : memSrc(fn, "src", src);
+  within(fn, len, "n", ["src", s]);
+  const put = (d: Uint8Array) => d.set(len === s.length ? s : s.subarray(0, len));
+  if (isIntBox(dest)) {
+    fillBox(fn, "dest", dest, len, (d) => (put(d), len));
+  } else {
+    const d = mem(fn, "dest", dest);
+    within(fn, len, "n", ["dest", d]);
+    put(d);
+  }
+  return dest;
+}
+
+/**
+ * `memcpy(&dst, &src, sizeof(dst))` between two struct objects is C's struct
+ * assignment: dest's fields become copies of src's (nested structs and arrays
+ * by value, as C copies them; library objects, C's pointers, by reference).
+ */
+function copyStruct<T>(fn: string, dest: T, src: unknown, n: unknown): T {
+  if (!isPlainStruct(dest))
+    throw typeError(fn, "dest", `must be a struct object when 'src' is one, got ${describe(dest)}`);
+  if (!isPlainStruct(src))
+    throw typeError(fn, "src", `must be a struct object when 'dest' is one, got ${describe(src)}`);
+  size(fn, "n", n);
+  if (dest === src) return dest;
+  for (const k of Object.keys(dest)) delete (dest as Record<string, unknown>)[k];
+  Object.assign(dest, byValue(src));
+  return dest;
+}
+
+function byValue(v: unknown): unknown {
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return (v as Uint8Array).slice();
+  if (Array.isArray(v)) return v.map(byValue);
+  if (!isPlainStruct(v)) return v;
+  const o: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) o[k] = byValue(x);
+  return o;
 }
 
 function allocate(n: number): Uint8Array | null {

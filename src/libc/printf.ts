@@ -109,8 +109,21 @@ export function fwrite(
 
 /** Writes the byte c; returns it as an unsigned char. */
 export function putchar(c: number): number {
-  const ch = int("putchar", "c", c) & 0xff;
-  return emit(1, Uint8Array.of(ch)) < 0 ? EOF : ch;
+  return putByte("putchar", c, 1);
+}
+
+/** putc and fputc: putchar on `stream`. */
+export function fputc(c: number, stream: FILE): number {
+  return putByte("fputc", c, fileno("fputc", stream));
+}
+
+export function putc(c: number, stream: FILE): number {
+  return putByte("putc", c, fileno("putc", stream));
+}
+
+function putByte(fn: string, c: number, fd: number): number {
+  const ch = int(fn, "c", c) & 0xff;
+  return emit(fd, Uint8Array.of(ch)) < 0 ? EOF : ch;
 }
 
 /** Writes "s: <strerror(errno)>\n" to stderr (just the message when s is null or empty). */
