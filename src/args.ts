@@ -80,6 +80,17 @@ export function isPlainStruct(v: unknown): v is object {
   return proto === Object.prototype || proto === null;
 }
 
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * `const void *data` with its size: C reads nothing from a NULL pointer whose
+ * size is 0 (libevent's own tests add `NULL, 0` references), so that is empty.
+ */
+export function dataBytes(fn: string, arg: string, v: unknown, n: unknown): Uint8Array {
+  if ((v === null || v === undefined) && (n === 0 || n === 0n)) return NO_BYTES;
+  return bytes(fn, arg, v);
+}
+
 /** `const void *data`: bytes or a string (UTF-8). */
 export function bytes(fn: string, arg: string, v: unknown): Uint8Array {
   if (v instanceof Uint8Array) return v;
@@ -108,7 +119,7 @@ export function sizedBytes(
   dataArg = "data",
   sizeArg = "size",
 ): Uint8Array {
-  const b = bytes(fn, dataArg, data);
+  const b = dataBytes(fn, dataArg, data, n);
   if (n === undefined) return b;
   const len = size(fn, sizeArg, n);
   if (len > b.length) {

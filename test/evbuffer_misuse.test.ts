@@ -142,7 +142,7 @@ describe("evbuffer misuse", function () {
       RangeError,
       /evbuffer_prepend: argument 'size'/,
     );
-    expect(() => E.evbuffer_add_reference(b, "abc", 4, null, null)).to.throw(
+    expect(() => E.evbuffer_add_reference(b, "abc", 5, null, null)).to.throw(
       RangeError,
       /evbuffer_add_reference/,
     );

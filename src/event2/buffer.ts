@@ -96,7 +96,7 @@ function inBytes(
   dataArg = "data",
   sizeArg = "datlen",
 ): Uint8Array | null {
-  const b = data instanceof Uint8Array ? data : args.bytes(fn, dataArg, data);
+  const b = data instanceof Uint8Array ? data : args.dataBytes(fn, dataArg, data, n);
   if (n === undefined) return b;
   const len = sizeT(fn, sizeArg, n);
   if (len === b.length) return b;
@@ -292,6 +292,9 @@ export function evbuffer_commit_space(
   const b = ebuf(fn, buf);
   const n = args.int(fn, "n_vecs", n_vecs);
   if (n < 0) throw args.rangeError(fn, "n_vecs", `must not be negative, got ${n}`);
+  // libevent fails a frozen end before it reads a vector (a failed reserve
+  // leaves them unset), and commits nothing for n_vecs 0.
+  if (b.freezeEnd || n === 0) return b.commitSpace([], n);
   const v = vecArray(fn, vec, "vec", n, true);
   const checked: Iovec[] = [];
   for (let i = 0; i < n; i++) {
@@ -422,12 +425,14 @@ export function evbuffer_add_reference(
 ): number {
   const fn = "evbuffer_add_reference";
   const b = ebuf(fn, outbuf, "outbuf");
-  const mem = data instanceof Uint8Array ? data : args.bytes(fn, "data", data);
+  const mem = data instanceof Uint8Array ? data : args.dataBytes(fn, "data", data, datlen);
   const n = datlen === undefined || datlen === null ? mem.length : sizeT(fn, "datlen", datlen);
-  if (n > mem.length)
+  const nul = n > mem.length ? args.nulTerminated(data, mem, n) : null;
+  if (n > mem.length && nul === null)
     throw args.rangeError(fn, "datlen", `is ${n}, larger than the ${mem.length} bytes of 'data'`);
   const cleanup = args.optFn<evbuffer_ref_cleanup_cb>(fn, "cleanupfn", cleanupfn);
-  return b.addReference(data, n === mem.length ? mem : mem.subarray(0, n), cleanup, cleanupfn_arg);
+  const view = nul ?? (n === mem.length ? mem : mem.subarray(0, n));
+  return b.addReference(data, view, cleanup, cleanupfn_arg);
 }
 
 export function evbuffer_add_iovec(buf: Evbuffer, vec: evbuffer_iovec[], n_vec: number): number {

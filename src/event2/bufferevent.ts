@@ -300,7 +300,7 @@ export function bufferevent_write(
 ): number {
   const fn = "bufferevent_write";
   const b = bev(fn, bufev);
-  const bytes = args.bytes(fn, "data", data);
+  const bytes = args.dataBytes(fn, "data", data, size);
   if (size === undefined) return b.write(bytes);
   const n = sizeT(fn, "size", size);
   if (n > bytes.length) {
