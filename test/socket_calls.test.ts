@@ -9,6 +9,13 @@ import { join } from "node:path";
 import { fdOf } from "../src/core/descriptor_table.js";
 import * as ev from "../src/event2/event.js";
 import {
+  evbuffer_add,
+  evbuffer_free,
+  evbuffer_new,
+  evbuffer_read,
+  evbuffer_write,
+} from "../src/event2/buffer.js";
+import {
   AF_INET,
   AF_INET6,
   AF_UNIX,
@@ -524,6 +531,27 @@ describe("socket calls", () => {
       expect(write(s, "back", 4)).to.equal(4);
       await ready(c, ev.EV_READ);
       expect(text(b, recv(c, b, 64, 0))).to.equal("back");
+    });
+
+    it("a read finds what a send just put in the kernel, with no loop turn between (AF_UNIX)", async () => {
+      const [c, s] = await pair(AF_UNIX);
+      const b = new Uint8Array(64);
+      expect(send(c, "hello", 5, 0)).to.equal(5);
+      expect(recv(s, b, 64, 0)).to.equal(5);
+      expect(send(s, "abc", 3, 0)).to.equal(3);
+      expect(send(s, "def", 3, 0)).to.equal(3);
+      expect(text(b, recv(c, b, 64, MSG_PEEK))).to.equal("abcdef");
+      expect(text(b, read(c, b, 64))).to.equal("abcdef");
+      const out = evbuffer_new();
+      const got = evbuffer_new();
+      evbuffer_add(out, "xyz", 3);
+      expect(evbuffer_write(out, c)).to.equal(3);
+      expect(evbuffer_read(got, s, -1)).to.equal(3);
+      expect([recv(s, b, 64, 0), errno]).to.deep.equal([-1, EAGAIN]);
+      close(c);
+      expect(recv(s, b, 64, 0)).to.equal(0);
+      evbuffer_free(out);
+      evbuffer_free(got);
     });
 
     it("a string's size may count C's terminating NUL (strlen + 1), and no byte more", async () => {

@@ -6,6 +6,8 @@
 // object and its bytes until libuv completes it. For a connection that
 // exchanges small messages this saves Node's per-write and per-read objects
 // and the stream state of every socket.
+import { readSync } from "node:fs";
+import { EAGAIN, EINTR } from "../libc/errno.js";
 import { binding, type StreamHandle } from "./net_handles.js";
 import type { Wire, WireOwner } from "./wire.js";
 
@@ -32,6 +34,8 @@ const kLastWriteWasAsync: number = streamWrap.kLastWriteWasAsync;
 const UV_EOF: number = binding("uv").UV_EOF;
 
 const noop = () => {};
+/** Where readNow lands: never the buffer libuv reads into next, nor one a conduit keeps. */
+const SYNC_READ = Buffer.allocUnsafe(65536);
 
 function writeDone(this: WriteReq, status: number): void {
   this.data = null;
@@ -147,6 +151,20 @@ export class HandleWire implements Wire {
 
   resume(): void {
     if (!this.closed) this.h.readStart();
+  }
+
+  readNow(): void {
+    if (this.closed) return;
+    let n: number;
+    try {
+      n = readSync(this.h.fd, SYNC_READ, 0, SYNC_READ.length, null);
+    } catch (err) {
+      const e = -((err as { errno?: number }).errno ?? -EAGAIN);
+      if (e !== EAGAIN && e !== EINTR) this.fail(-e);
+      return;
+    }
+    if (n === 0) this.owner.ended();
+    else if (!this.owner.received(n, SYNC_READ)) this.h.readStop();
   }
 
   end(): void {
