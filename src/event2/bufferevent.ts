@@ -14,6 +14,7 @@ import { PairBufferEvent } from "../core/bufferevent_pair.js";
 import { SocketBufferEvent } from "../core/bufferevent_sock.js";
 import { DnsBase } from "../core/dns_base.js";
 import { Evbuffer } from "../core/evbuffer.js";
+import type { Event } from "../core/event.js";
 import type { EventBase } from "../core/event_base.js";
 import { EV_READ, EV_WRITE } from "../core/flags.js";
 import { familyOf, type SockaddrObj } from "../core/evutil_sockaddr.js";
@@ -44,6 +45,28 @@ export type bufferevent_filter_cb = FilterCb;
 export { BEV_ERROR, BEV_NEED_MORE, BEV_OK } from "../core/bufferevent_filter.js";
 /** EV_RATE_LIMIT_MAX = EV_SSIZE_MAX */
 export const EV_RATE_LIMIT_MAX = EV_SSIZE_MAX;
+
+// ---- event2/bufferevent_struct.h ----
+
+// The fields C reads straight from struct bufferevent besides input and
+// output (libevent's own tests check `event_pending(&bev->ev_write, ...)`).
+declare module "../core/bufferevent.js" {
+  interface BufferEvent {
+    readonly ev_base: EventBase;
+    readonly ev_read: Event;
+    readonly ev_write: Event;
+  }
+}
+const field = (get: (b: BufferEvent) => unknown): PropertyDescriptor => ({
+  get(this: BufferEvent) {
+    return get(this);
+  },
+});
+Object.defineProperties(BufferEvent.prototype, {
+  ev_base: field((b) => b.base),
+  ev_read: field((b) => b.readEv),
+  ev_write: field((b) => b.writeEv),
+});
 
 // ---- argument checks ----
 
