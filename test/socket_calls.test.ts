@@ -533,6 +533,29 @@ describe("socket calls", () => {
       expect(text(b, recv(c, b, 64, 0))).to.equal("back");
     });
 
+    it("close with writes still queued: bytes the peer sends then are answered with a reset", async function () {
+      this.timeout(20000);
+      const [c, s] = await pair();
+      const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      // The receiver reads nothing, so the sender's bytes back up past the kernel.
+      expect(setsockopt(s, SOL_SOCKET, SO_RCVBUF, { value: 4096 }, 4)).to.equal(0);
+      const big = new Uint8Array(65536);
+      for (let idle = 0, rounds = 0; idle < 3 && rounds < 1000; rounds++) {
+        let n = 0;
+        for (let k; (k = send(c, big, big.length, 0)) > 0;) n += k;
+        idle = n ? 0 : idle + 1;
+        await wait(5);
+      }
+      close(c);
+      expect(send(s, "x", 1, 0)).to.equal(1);
+      let r = 1;
+      for (let i = 0; i < 10 && r > 0; i++) {
+        await wait(20);
+        r = send(s, "y", 1, 0);
+      }
+      expect([r, errno]).to.deep.equal([-1, ECONNRESET]);
+    });
+
     it("a read finds what a send just put in the kernel, with no loop turn between (AF_UNIX)", async () => {
       const [c, s] = await pair(AF_UNIX);
       const b = new Uint8Array(64);

@@ -54,6 +54,8 @@ export class HandleWire implements Wire {
   /** A shutdown is under way; close once it completes. */
   private shutting = false;
   private closeAfterShutdown = false;
+  /** Closed by the program with writes still queued: the handle stays until they have gone. */
+  private lingering = false;
 
   constructor(
     private readonly h: StreamHandle,
@@ -144,7 +146,16 @@ export class HandleWire implements Wire {
 
   /** A queued write completed (status < 0: it failed, or was cancelled by close). */
   completed(status: number): void {
-    if (this.closed) return;
+    if (this.closed) {
+      if (!this.lingering) return;
+      if (status < 0) this.abort();
+      else if (this.h.writeQueueSize === 0) {
+        this.lingering = false;
+        this.h.readStop();
+        this.h.close();
+      }
+      return;
+    }
     if (status < 0) this.fail(status);
     else this.owner.flushed();
   }
@@ -188,13 +199,35 @@ export class HandleWire implements Wire {
     if (this.closed) return;
     const h = this.h;
     if (!reset) this.uncorkAll();
-    const graceful = !reset && (this.shutting || h.writeQueueSize > 0);
     this.closed = true;
+    if (reset) return this.abort();
+    if (this.shutting) {
+      // The FIN is on its way: the handle closes once it has gone.
+      h.readStop();
+      this.closeAfterShutdown = true;
+    } else if (h.writeQueueSize > 0) {
+      // Queued bytes still go, then the handle closes (the kernel sends the
+      // FIN). Meanwhile the descriptor is closed as far as the peer's bytes
+      // go: any that arrive, or were waiting unread, get Linux's answer to
+      // data for a closed socket, an RST, so the peer's next write fails.
+      this.lingering = true;
+      h.onread = () => {
+        if (state[kReadBytesOrError] > 0) this.abort();
+        return undefined;
+      };
+      h.readStart();
+    } else {
+      h.readStop();
+      h.close();
+    }
+  }
+
+  /** Closes at once, with an RST where the handle can send one (TCP), dropping what was queued. */
+  private abort(): void {
+    const h = this.h;
+    this.lingering = false;
     h.readStop();
-    if (reset && h.reset && h.reset(noop) === 0) return;
-    // Queued bytes still go, then a FIN, then the handle closes.
-    this.closeAfterShutdown = graceful;
-    if (!graceful || (!this.shutting && !this.shutdown())) h.close();
+    if (!(h.reset && h.reset(noop) === 0)) h.close();
   }
 
   /** The connection failed (status: a negative libuv code, -errno): the handle goes, as Node destroys a socket. */
