@@ -90,7 +90,7 @@ export function socketpairStreams(
   server.unref();
   const client = newPipe();
   const a = SocketDescriptor.pairEnd(nonblock);
-  const b = SocketDescriptor.pairEnd(nonblock);
+  const b = SocketDescriptor.pairEnd(nonblock, a);
   const req = newConnectReq(false, (status) => {
     a.handOver(client, status);
     if (status < 0) {

@@ -293,14 +293,22 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
 
   // ---- connect ----
 
-  /** One end of a socketpair: connected as far as the program can tell, its handle still on the way. */
-  static pairEnd(nonblock: boolean): SocketDescriptor {
+  /**
+   * One end of a socketpair: connected as far as the program can tell, its
+   * handle still on the way. The second end made names the first (`other`),
+   * so each can read what the other writes before the handles come.
+   */
+  static pairEnd(nonblock: boolean, other?: SocketDescriptor): SocketDescriptor {
     const s = new SocketDescriptor(AF_UNIX);
     s.nonblock = nonblock;
     s.state = "connecting";
     s.optimistic = s.connectSeen = true;
     s.conduit = new NetConduit(s, s.opts);
     s.local = s.peer = UNNAMED;
+    if (other) {
+      s.conduit.pairPeer = other.conduit;
+      other.conduit!.pairPeer = s.conduit;
+    }
     return s;
   }
 

@@ -67,6 +67,8 @@ export class NetConduit implements WireOwner {
   /** Writes accepted before a wire is attached (a connect still under way). */
   private early: Buffer[] = [];
   private earlyLen = 0;
+  /** The other end of a socketpair: what it wrote before its wire came is readable here at once. */
+  pairPeer: NetConduit | null = null;
   /** A write found the send buffer full: report POLLOUT when room returns. */
   private full = false;
   private paused = false;
@@ -166,9 +168,27 @@ export class NetConduit implements WireOwner {
    * read(2) would find it.
    */
   private readKernel(): void {
-    if (this.eof || this.dead || this.err || !this.wire?.readNow) return;
+    if (this.eof || this.dead || this.err) return;
     flushWrites();
-    this.wire.readNow();
+    this.pairPeer?.handEarly(this);
+    if (this.pending === 0) this.wire?.readNow?.();
+  }
+
+  /**
+   * A socketpair's ends get their handles on the first loop turn; until then
+   * what this end wrote, which a real socketpair would already have put in
+   * the other's receive queue, moves there when the other end reads.
+   */
+  private handEarly(to: NetConduit): void {
+    if (this.wire || this.dead) return;
+    if (this.earlyLen > 0) {
+      const b = Buffer.concat(this.early, this.earlyLen);
+      this.early = [];
+      this.earlyLen = 0;
+      to.arrived(b);
+      this.flushed();
+    }
+    if (this.wrShut) to.ended();
   }
 
   /** What a read finds with nothing queued: the pending error, end of stream, or -EAGAIN. */
@@ -316,6 +336,11 @@ export class NetConduit implements WireOwner {
 
   /** close(2): with `reset`, an RST (a TCP socket only); otherwise queued bytes still go, then FIN. */
   close(reset: boolean): void {
+    if (!this.wire && this.pairPeer) {
+      // A pair end closed before its handle came: the other end still gets its bytes, then EOF.
+      this.wrShut = true;
+      this.handEarly(this.pairPeer);
+    }
     const wire = this.wire;
     this.wire = null;
     this.dead = true;
