@@ -735,6 +735,27 @@ export function evbuffer_add_file(
   return addFile(b, fdArg(fn, fd), offT(fn, "offset", offset), offT(fn, "length", length));
 }
 
+// The fields of struct evbuffer_file_segment libevent's own tests read to
+// learn which backend a segment got (`seg->is_mapping`, `seg->can_sendfile`).
+declare module "../core/evbuffer_file.js" {
+  interface FileSegment {
+    readonly is_mapping: number;
+    readonly can_sendfile: number;
+  }
+}
+Object.defineProperties(FileSegment.prototype, {
+  is_mapping: {
+    get(this: FileSegment) {
+      return +this.isMapping;
+    },
+  },
+  can_sendfile: {
+    get(this: FileSegment) {
+      return +this.canSendfile;
+    },
+  },
+});
+
 export function evbuffer_file_segment_new(
   fd: number,
   offset: number,
