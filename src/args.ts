@@ -80,6 +80,17 @@ export function isPlainStruct(v: unknown): v is object {
   return proto === Object.prototype || proto === null;
 }
 
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * `const void *data` with its size: C reads nothing from a NULL pointer whose
+ * size is 0 (libevent's own tests add `NULL, 0` references), so that is empty.
+ */
+export function dataBytes(fn: string, arg: string, v: unknown, n: unknown): Uint8Array {
+  if ((v === null || v === undefined) && (n === 0 || n === 0n)) return NO_BYTES;
+  return bytes(fn, arg, v);
+}
+
 /** `const void *data`: bytes or a string (UTF-8). */
 export function bytes(fn: string, arg: string, v: unknown): Uint8Array {
   if (v instanceof Uint8Array) return v;
@@ -90,16 +101,14 @@ export function bytes(fn: string, arg: string, v: unknown): Uint8Array {
 }
 
 /**
- * `data` given as a string stands for a C string literal, whose storage ends
- * with a NUL: a length of one more than its bytes takes that NUL too
- * (`send(fd, s, strlen(s) + 1, 0)`). Returns those bytes, or null when the
- * length is not that.
+ * A string given with one byte more than it holds: C's string literal and its
+ * terminating NUL (`write(fd, "hi", strlen("hi") + 1)`). Otherwise null.
  */
-export function withNul(data: unknown, b: Uint8Array, len: number): Uint8Array | null {
+export function nulTerminated(data: unknown, b: Uint8Array, len: number): Uint8Array | null {
   if (typeof data !== "string" || len !== b.length + 1) return null;
-  const out = Buffer.alloc(len);
-  out.set(b);
-  return out;
+  const z = new Uint8Array(len);
+  z.set(b);
+  return z;
 }
 
 /** `data, size` pair: the size defaults to the data's length and may not exceed it (a string's NUL aside). */
@@ -110,13 +119,15 @@ export function sizedBytes(
   dataArg = "data",
   sizeArg = "size",
 ): Uint8Array {
-  const b = bytes(fn, dataArg, data);
+  const b = dataBytes(fn, dataArg, data, n);
   if (n === undefined) return b;
   const len = size(fn, sizeArg, n);
-  if (len <= b.length) return len === b.length ? b : b.subarray(0, len);
-  const z = withNul(data, b, len);
-  if (z) return z;
-  throw rangeError(fn, sizeArg, `is ${len}, larger than the ${b.length} bytes of '${dataArg}'`);
+  if (len > b.length) {
+    const z = nulTerminated(data, b, len);
+    if (z) return z;
+    throw rangeError(fn, sizeArg, `is ${len}, larger than the ${b.length} bytes of '${dataArg}'`);
+  }
+  return len === b.length ? b : b.subarray(0, len);
 }
 
 export function describe(v: unknown): string {

@@ -334,4 +334,21 @@ describe("bufferevent pair", () => {
     bufferevent_free(pair[1]);
     ev.event_base_free(base);
   });
+
+  it("bufferevent_write takes a literal with its NUL (sizeof) and NULL with size 0", async () => {
+    const base = ev.event_base_new()!;
+    const pair: BufferEvent[] = [];
+    bufferevent_pair_new(base, 0, pair);
+    bufferevent_enable(pair[1], EV_READ);
+    expect(bufferevent_write(pair[0], "hi", 3)).to.equal(0);
+    expect(bufferevent_write(pair[0], null as never, 0)).to.equal(0);
+    expect(() => bufferevent_write(pair[0], "hi", 4)).to.throw(RangeError, /'size' is 4/);
+    await ev.event_base_loop(base, EVLOOP_NONBLOCK);
+    const got = new Uint8Array(8);
+    expect(be.bufferevent_read(pair[1], got, 8)).to.equal(3);
+    expect([...got.subarray(0, 3)]).to.deep.equal([0x68, 0x69, 0]);
+    bufferevent_free(pair[0]);
+    bufferevent_free(pair[1]);
+    ev.event_base_free(base);
+  });
 });

@@ -17,10 +17,12 @@ import {
   evbuffer_free,
   evbuffer_get_length,
   evbuffer_new,
+  evbuffer_pullup,
 } from "../src/event2/buffer.js";
 import * as be from "../src/event2/bufferevent.js";
 import {
   BEV_FLUSH,
+  BEV_OPT_CLOSE_ON_FREE,
   BEV_OPT_DEFER_CALLBACKS,
   BEV_OPT_THREADSAFE,
   BEV_OPT_UNLOCK_CALLBACKS,
@@ -44,6 +46,7 @@ import {
   bufferevent_read,
   bufferevent_read_buffer,
   bufferevent_setcb,
+  bufferevent_set_timeouts,
   bufferevent_setfd,
   bufferevent_setwatermark,
   bufferevent_socket_new,
@@ -52,6 +55,7 @@ import {
   bufferevent_write_buffer,
   type BufferEvent,
 } from "../src/event2/bufferevent.js";
+import { AF_UNIX, SOCK_STREAM, evutil_closesocket, evutil_socketpair } from "../src/event2/util.js";
 import { withThreads } from "./bev_harness.test.js";
 import { EVBUFFER_INPUT, EVBUFFER_OUTPUT, bufferevent_new } from "../compat/bufferevent_compat.js";
 import { event_init } from "../compat/event_compat.js";
@@ -115,12 +119,47 @@ describe("bufferevent generic calls", () => {
     bufferevent_free(b);
   });
 
+  it("write of a string may count C's terminating NUL (strlen + 1), and no byte more", () => {
+    const bev = bufferevent_socket_new(base, -1, 0)!;
+    expect(bufferevent_write(bev, "ok", 3)).to.equal(0);
+    const out = bufferevent_get_output(bev);
+    expect([...evbuffer_pullup(out, -1)!]).to.deep.equal([0x6f, 0x6b, 0]);
+    expect(() => bufferevent_write(bev, "ok", 4)).to.throw(RangeError, /argument 'size' is 4/);
+    bufferevent_free(bev);
+  });
+
   it("get_input/get_output (and EVBUFFER_INPUT/OUTPUT) are the same objects every time", () => {
     const bev = bufferevent_socket_new(base, -1, 0)!;
     expect(bufferevent_get_input(bev)).to.equal(EVBUFFER_INPUT(bev));
     expect(bufferevent_get_output(bev)).to.equal(EVBUFFER_OUTPUT(bev));
     expect(bufferevent_get_input(bev)).to.not.equal(bufferevent_get_output(bev));
     bufferevent_free(bev);
+  });
+
+  it("bufferevent_struct.h fields: ev_base, and ev_read/ev_write answer event_pending as in C", async () => {
+    const fds: number[] = [];
+    expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, fds)).to.equal(0);
+    const bev = bufferevent_socket_new(base, fds[0], BEV_OPT_CLOSE_ON_FREE)!;
+    expect(bev.ev_base).to.equal(base);
+    const pending = () => [
+      ev.event_pending(bev.ev_read, EV_READ, null),
+      ev.event_pending(bev.ev_write, EV_WRITE, null),
+    ];
+    expect(pending()).to.deep.equal([0, 0]);
+    bufferevent_enable(bev, EV_READ);
+    be.bufferevent_write(bev, "hi", 2);
+    expect(pending()).to.deep.equal([EV_READ, EV_WRITE]);
+    await ev.event_base_loop(base, EVLOOP_ONCE);
+    expect(pending()).to.deep.equal([EV_READ, 0]);
+    const [a, b] = newPair(base);
+    bufferevent_set_timeouts(a, { tv_sec: 5, tv_usec: 0 }, { tv_sec: 5, tv_usec: 0 });
+    bufferevent_enable(a, EV_READ);
+    expect(ev.event_pending(a.ev_read, EV_READ | EV_TIMEOUT, null)).to.equal(EV_TIMEOUT);
+    expect(ev.event_pending(a.ev_write, EV_WRITE | EV_TIMEOUT, null)).to.equal(0);
+    bufferevent_free(a);
+    bufferevent_free(b);
+    bufferevent_free(bev);
+    evutil_closesocket(fds[1]);
   });
 
   it("flush: -1 for a pair end without partner, 0 for a socket", () => {

@@ -163,6 +163,18 @@ describe("evbuffer", function () {
       expect(E.evbuffer_get_length(b)).to.equal(5);
     });
 
+    it("a string's size may count C's terminating NUL: add, search and bufferevent_write", function () {
+      const b = E.evbuffer_new();
+      expect(E.evbuffer_add(b, "ab", 3)).to.equal(0);
+      expect(content(b)).to.deep.equal(Buffer.from([0x61, 0x62, 0]));
+      expect(E.evbuffer_search(b, "b", 2, null).pos).to.equal(1);
+      expect(() => E.evbuffer_add(b, "ab", 4)).to.throw(
+        RangeError,
+        /evbuffer_add: argument 'datlen' is 4/,
+      );
+      expect(() => E.evbuffer_add(b, Buffer.from("ab"), 3)).to.throw(RangeError);
+    });
+
     it("small adds fill the tail chunk; chunks grow 976, 2000, 4048 as libevent's chains", function () {
       const b = E.evbuffer_new();
       for (let i = 0; i < 400; i++) E.evbuffer_add(b, Buffer.alloc(32, i & 0xff));
@@ -1146,6 +1158,39 @@ describe("evbuffer", function () {
     });
   });
 
+  describe("C's data pointers: NULL with size 0, a string literal's NUL", function () {
+    it("NULL data with size 0 adds nothing and succeeds (an empty reference keeps its cleanup)", function () {
+      const b = withBuf("foo");
+      const seen: unknown[] = [];
+      const cleanup = (d: unknown, n: number, arg: unknown) => seen.push(d, n, arg);
+      expect(E.evbuffer_add_reference(b, null as never, 0, cleanup, "tag")).to.equal(0);
+      expect(E.evbuffer_add(b, null as never, 0)).to.equal(0);
+      expect(E.evbuffer_prepend(b, null as never, 0)).to.equal(0);
+      expect(E.evbuffer_get_length(b)).to.equal(3);
+      expect(E.evbuffer_pullup(b, -1)!.toString()).to.equal("foo");
+      E.evbuffer_free(b);
+      expect(seen).to.deep.equal([null, 0, "tag"]);
+      expect(() => E.evbuffer_add(E.evbuffer_new(), null as never, 1)).to.throw(
+        TypeError,
+        /'data_in'/,
+      );
+    });
+
+    it("prepend and add_reference take a literal's NUL too; the cleanup gets the string back", function () {
+      const b = E.evbuffer_new();
+      expect(E.evbuffer_prepend(b, "<", 2)).to.equal(0);
+      const refs: unknown[] = [];
+      expect(E.evbuffer_add_reference(b, "cd", 3, (d, n) => refs.push(d, n), null)).to.equal(0);
+      expect([...content(b)]).to.deep.equal([0x3c, 0, 0x63, 0x64, 0]);
+      E.evbuffer_drain(b, 5);
+      expect(refs).to.deep.equal(["cd", 3]);
+      expect(() => E.evbuffer_add_reference(b, "cd", 4, null, null)).to.throw(
+        RangeError,
+        /'datlen' is 4/,
+      );
+    });
+  });
+
   describe("freezing (regress 'freeze' start and end)", function () {
     const text = "Hello world\nline 2\n";
     function frozen(atFront: number): { b: Evbuffer; tmp: Evbuffer } {
@@ -1208,6 +1253,17 @@ describe("evbuffer", function () {
       expect(str(b)).to.equal("pree 2\n");
       expect(E.evbuffer_unfreeze(b, 0)).to.equal(0);
       expect(E.evbuffer_add(b, "x")).to.equal(0);
+    });
+
+    it("commit_space on a frozen end fails before looking at the vectors a failed reserve left unset", function () {
+      const b = withBuf("abc");
+      E.evbuffer_freeze(b, 0);
+      const v: evbuffer_iovec[] = [{} as evbuffer_iovec];
+      expect(E.evbuffer_reserve_space(b, 10, v, 1)).to.equal(-1);
+      expect(E.evbuffer_commit_space(b, v, 1)).to.equal(-1);
+      E.evbuffer_unfreeze(b, 0);
+      expect(E.evbuffer_commit_space(b, v, 0)).to.equal(0);
+      expect(str(b)).to.equal("abc");
     });
 
     it("drain and copyout of an empty frozen buffer succeed", function () {

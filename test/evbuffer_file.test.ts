@@ -143,6 +143,45 @@ describe("evbuffer files and descriptors", function () {
   });
 
   describe("file segments", function () {
+    it("is_mapping and can_sendfile tell the backend libevent picks, at creation and once added", function () {
+      const fd = openSync(path, "r");
+      const got = [
+        0,
+        E.EVBUF_FS_DISABLE_MMAP,
+        E.EVBUF_FS_DISABLE_SENDFILE,
+        E.EVBUF_FS_DISABLE_MMAP | E.EVBUF_FS_DISABLE_SENDFILE,
+      ].map((flags) => {
+        const seg = E.evbuffer_file_segment_new(fd, 0, -1, flags)!;
+        const atNew = [seg.is_mapping, seg.can_sendfile];
+        const b = E.evbuffer_new();
+        expect(E.evbuffer_add_file_segment(b, seg, 0, -1)).to.equal(0);
+        const added = [seg.is_mapping, seg.can_sendfile];
+        E.evbuffer_free(b);
+        E.evbuffer_file_segment_free(seg);
+        return [atNew, added];
+      });
+      // Added to a buffer that does not drain to a descriptor, a sendfile segment is read (mapped).
+      expect(got).to.deep.equal([
+        [
+          [0, 1],
+          [1, 1],
+        ],
+        [
+          [0, 1],
+          [0, 1],
+        ],
+        [
+          [1, 0],
+          [1, 0],
+        ],
+        [
+          [0, 0],
+          [0, 0],
+        ],
+      ]);
+      closeSync(fd);
+    });
+
     it("segment_new checks offset and length; -1 takes the file size", function () {
       const fd = openSync(path, "r");
       expect(E.evbuffer_file_segment_new(fd, -1, 10, 0)).to.equal(null);

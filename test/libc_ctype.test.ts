@@ -34,6 +34,19 @@ describe("libc: ctype, memset on structs, fwrite", () => {
     expect([...b]).to.deep.equal([0xff, 0xff, 0xff, 0]);
   });
 
+  it("memset(v, 0, sizeof(v)) on an array of structs clears each element in place", () => {
+    const v: any[] = [
+      { iov_base: new Uint8Array(2), iov_len: 2 },
+      { iov_base: null, iov_len: 7 },
+    ];
+    const first = v[0];
+    expect(memset(v, 0, 32)).to.equal(v);
+    expect(v).to.deep.equal([{}, {}]);
+    expect(v[0]).to.equal(first);
+    expect(() => memset(v, 1, 32)).to.throw(TypeError, /memset: argument 'c'/);
+    expect(() => memset([1, 2], 0, 8)).to.throw(TypeError, /memset: argument 's'/);
+  });
+
   it("fwrite writes size*nmemb bytes and returns nmemb", () => {
     const js =
       `import { fwrite, stdout } from "${projectRoot}/dist/src/libc/index.js";` +

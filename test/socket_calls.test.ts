@@ -9,6 +9,13 @@ import { join } from "node:path";
 import { fdOf } from "../src/core/descriptor_table.js";
 import * as ev from "../src/event2/event.js";
 import {
+  evbuffer_add,
+  evbuffer_free,
+  evbuffer_new,
+  evbuffer_read,
+  evbuffer_write,
+} from "../src/event2/buffer.js";
+import {
   AF_INET,
   AF_INET6,
   AF_UNIX,
@@ -562,6 +569,66 @@ describe("socket calls", () => {
       expect(write(s, "back", 4)).to.equal(4);
       await ready(c, ev.EV_READ);
       expect(text(b, recv(c, b, 64, 0))).to.equal("back");
+    });
+
+    it("close with writes still queued: bytes the peer sends then are answered with a reset", async function () {
+      this.timeout(20000);
+      const [c, s] = await pair();
+      const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      // The receiver reads nothing, so the sender's bytes back up past the kernel.
+      expect(setsockopt(s, SOL_SOCKET, SO_RCVBUF, { value: 4096 }, 4)).to.equal(0);
+      const big = new Uint8Array(65536);
+      for (let idle = 0, rounds = 0; idle < 3 && rounds < 1000; rounds++) {
+        let n = 0;
+        for (let k; (k = send(c, big, big.length, 0)) > 0;) n += k;
+        idle = n ? 0 : idle + 1;
+        await wait(5);
+      }
+      close(c);
+      expect(send(s, "x", 1, 0)).to.equal(1);
+      let r = 1;
+      for (let i = 0; i < 10 && r > 0; i++) {
+        await wait(20);
+        r = send(s, "y", 1, 0);
+      }
+      expect([r, errno]).to.deep.equal([-1, ECONNRESET]);
+    });
+
+    it("a read finds what a send just put in the kernel, with no loop turn between (AF_UNIX)", async () => {
+      const [c, s] = await pair(AF_UNIX);
+      const b = new Uint8Array(64);
+      expect(send(c, "hello", 5, 0)).to.equal(5);
+      expect(recv(s, b, 64, 0)).to.equal(5);
+      expect(send(s, "abc", 3, 0)).to.equal(3);
+      expect(send(s, "def", 3, 0)).to.equal(3);
+      expect(text(b, recv(c, b, 64, MSG_PEEK))).to.equal("abcdef");
+      expect(text(b, read(c, b, 64))).to.equal("abcdef");
+      const out = evbuffer_new();
+      const got = evbuffer_new();
+      evbuffer_add(out, "xyz", 3);
+      expect(evbuffer_write(out, c)).to.equal(3);
+      expect(evbuffer_read(got, s, -1)).to.equal(3);
+      expect([recv(s, b, 64, 0), errno]).to.deep.equal([-1, EAGAIN]);
+      close(c);
+      expect(recv(s, b, 64, 0)).to.equal(0);
+      evbuffer_free(out);
+      evbuffer_free(got);
+    });
+
+    it("a string's size may count C's terminating NUL (strlen + 1), and no byte more", async () => {
+      const [c, s] = await pair();
+      expect(write(c, "hi", 3)).to.equal(3);
+      expect(send(c, "yo", 3, 0)).to.equal(3);
+      expect(() => write(c, "hi", 4)).to.throw(RangeError, /write: argument 'count' is 4/);
+      expect(() => write(c, new Uint8Array(2), 3)).to.throw(RangeError);
+      const b = new Uint8Array(16);
+      let got: number[] = [];
+      while (got.length < 6) {
+        await ready(s, ev.EV_READ);
+        const k = read(s, b, 16);
+        if (k > 0) got = got.concat([...b.subarray(0, k)]);
+      }
+      expect(got).to.deep.equal([0x68, 0x69, 0, 0x79, 0x6f, 0]);
     });
 
     it("a send larger than the send buffer returns the part accepted; then -1/EAGAIN", async () => {

@@ -37,6 +37,8 @@ import {
   getsockopt,
   recv,
   send,
+  shutdown,
+  SHUT_WR,
   socket,
 } from "../src/libc/index.js";
 
@@ -203,6 +205,27 @@ describe("event2/util: descriptors", () => {
       expect(close(pair[closed])).to.equal(0);
       expect([send(pair[1 - closed], "y", 1, 0), errno]).to.deep.equal([-1, EPIPE]);
     }
+  });
+
+  it("a new socketpair carries bytes, SHUT_WR and close at once, before any loop turn", () => {
+    const text = (b: Uint8Array, n: number) => Buffer.from(b.subarray(0, n)).toString();
+    const b = new Uint8Array(16);
+    const p: number[] = [];
+    expect(U.evutil_socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, p)).to.equal(0);
+    p.forEach(track);
+    expect(send(p[0], "ab", 2, 0)).to.equal(2);
+    expect(text(b, recv(p[1], b, 16, 0))).to.equal("ab");
+    expect([recv(p[1], b, 16, 0), errno]).to.deep.equal([-1, EAGAIN]);
+    expect(send(p[1], "xyz", 3, 0)).to.equal(3);
+    expect(text(b, recv(p[0], b, 16, 0))).to.equal("xyz");
+    expect(shutdown(p[0], SHUT_WR)).to.equal(0);
+    expect(recv(p[1], b, 16, 0)).to.equal(0);
+    const q: number[] = [];
+    expect(U.evutil_socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, q)).to.equal(0);
+    track(q[1]);
+    expect(send(q[0], "bye", 3, 0)).to.equal(3);
+    expect(U.evutil_closesocket(q[0])).to.equal(0);
+    expect([text(b, recv(q[1], b, 16, 0)), recv(q[1], b, 16, 0)]).to.deep.equal(["bye", 0]);
   });
 
   it("evutil_socketpair takes SOCK_NONBLOCK|SOCK_CLOEXEC and an Int32Array", () => {

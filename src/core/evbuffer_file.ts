@@ -75,6 +75,16 @@ export class FileSegment implements ChunkOwner {
   }
 
   /**
+   * Whether libevent would have mapped the segment: when it reads it (at
+   * creation unless sendfile may carry it, or at a later materialize), unless
+   * EVBUF_FS_DISABLE_MMAP or the mmap would fail.
+   */
+  get isMapping(): boolean {
+    if (this.flags & FS_DISABLE_MMAP || (this.canSendfile && !this.contents)) return false;
+    return this.mappable();
+  }
+
+  /**
    * Whether libevent's mmap of this segment would succeed (a regular file, a
    * non-empty range). A mapping shows the file as it is when read, so such a
    * segment is read at its first use rather than now.

@@ -185,6 +185,17 @@ export class NetConduit implements WireOwner {
     return m;
   }
 
+  /**
+   * Nothing is queued: take what the kernel holds now, after this turn's
+   * corked writes (another socket of the program may be the sender), as C's
+   * read(2) would find it.
+   */
+  private readKernel(): void {
+    if (this.eof || this.dead || this.err) return;
+    flushWrites();
+    this.wire?.readNow?.();
+  }
+
   /** What a read finds with nothing queued: the pending error, end of stream, or -EAGAIN. */
   private nothing(): number {
     if (this.err) {
@@ -198,6 +209,7 @@ export class NetConduit implements WireOwner {
   /** Up to `max` (≥ 1) queued bytes, zero-copy (one chunk or its head); an empty Buffer at EOF; or -errno. */
   read(max: number): Buffer | number {
     if (max < 1) return -EINVAL;
+    if (this.pending === 0) this.readKernel();
     if (this.pending === 0) {
       const r = this.nothing();
       return r === 0 ? EMPTY : r;
@@ -215,6 +227,7 @@ export class NetConduit implements WireOwner {
 
   /** Copies queued bytes into `dst` (consuming them unless `peek`): count, 0 at EOF, or -errno. */
   readInto(dst: Uint8Array, peek: boolean): number {
+    if (this.pending === 0) this.readKernel();
     if (this.pending === 0) return this.nothing();
     let n = 0;
     let i = 0;

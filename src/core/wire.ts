@@ -40,6 +40,12 @@ export interface Wire {
   uncork(): void;
   /** Reads again after received()/arrived() returned false and stopped them. */
   resume(): void;
+  /**
+   * Reads what the kernel holds right now, inside the program's own call, and
+   * reports it as a read would: C's read(2) finds the bytes a send just put
+   * there, before any loop turn. Optional: a Node stream cannot.
+   */
+  readNow?(): void;
   /** SHUT_WR: a FIN once every queued byte is sent. */
   end(): void;
   /** close(2): `reset` sends an RST; otherwise queued bytes still go, then a FIN. */

@@ -6,6 +6,8 @@
 // object and its bytes until libuv completes it. For a connection that
 // exchanges small messages this saves Node's per-write and per-read objects
 // and the stream state of every socket.
+import { readSync } from "node:fs";
+import { EAGAIN, EINTR } from "../libc/errno.js";
 import { binding, type StreamHandle } from "./net_handles.js";
 import type { Wire, WireOwner } from "./wire.js";
 
@@ -32,6 +34,8 @@ const kLastWriteWasAsync: number = streamWrap.kLastWriteWasAsync;
 const UV_EOF: number = binding("uv").UV_EOF;
 
 const noop = () => {};
+/** Where readNow lands: never the buffer libuv reads into next, nor one a conduit keeps. */
+const SYNC_READ = Buffer.allocUnsafe(65536);
 
 function writeDone(this: WriteReq, status: number): void {
   this.data = null;
@@ -55,6 +59,8 @@ export class HandleWire implements Wire {
   /** A shutdown is under way; close once it completes. */
   private shutting = false;
   private closeAfterShutdown = false;
+  /** Closed by the program with writes still queued: the handle stays until they have gone. */
+  private lingering = false;
 
   constructor(
     private readonly h: StreamHandle,
@@ -150,13 +156,36 @@ export class HandleWire implements Wire {
   /** A queued write completed (status < 0: it failed, or was cancelled by close). */
   completed(status: number): void {
     this.inFlight--;
-    if (this.closed) return;
+    if (this.closed) {
+      if (!this.lingering) return;
+      if (status < 0) this.abort();
+      else if (this.h.writeQueueSize === 0) {
+        this.lingering = false;
+        this.h.readStop();
+        this.h.close();
+      }
+      return;
+    }
     if (status < 0) this.fail(status);
     else this.owner.flushed();
   }
 
   resume(): void {
     if (!this.closed) this.h.readStart();
+  }
+
+  readNow(): void {
+    if (this.closed) return;
+    let n: number;
+    try {
+      n = readSync(this.h.fd, SYNC_READ, 0, SYNC_READ.length, null);
+    } catch (err) {
+      const e = -((err as { errno?: number }).errno ?? -EAGAIN);
+      if (e !== EAGAIN && e !== EINTR) this.fail(-e);
+      return;
+    }
+    if (n === 0) this.owner.ended();
+    else if (!this.owner.received(n, SYNC_READ)) this.h.readStop();
   }
 
   end(): void {
@@ -180,13 +209,35 @@ export class HandleWire implements Wire {
     if (this.closed) return;
     const h = this.h;
     if (!reset) this.uncorkAll();
-    const graceful = !reset && (this.shutting || h.writeQueueSize > 0);
     this.closed = true;
+    if (reset) return this.abort();
+    if (this.shutting) {
+      // The FIN is on its way: the handle closes once it has gone.
+      h.readStop();
+      this.closeAfterShutdown = true;
+    } else if (h.writeQueueSize > 0) {
+      // Queued bytes still go, then the handle closes (the kernel sends the
+      // FIN). Meanwhile the descriptor is closed as far as the peer's bytes
+      // go: any that arrive, or were waiting unread, get Linux's answer to
+      // data for a closed socket, an RST, so the peer's next write fails.
+      this.lingering = true;
+      h.onread = () => {
+        if (state[kReadBytesOrError] > 0) this.abort();
+        return undefined;
+      };
+      h.readStart();
+    } else {
+      h.readStop();
+      h.close();
+    }
+  }
+
+  /** Closes at once, with an RST where the handle can send one (TCP), dropping what was queued. */
+  private abort(): void {
+    const h = this.h;
+    this.lingering = false;
     h.readStop();
-    if (reset && h.reset && h.reset(noop) === 0) return;
-    // Queued bytes still go, then a FIN, then the handle closes.
-    this.closeAfterShutdown = graceful;
-    if (!graceful || (!this.shutting && !this.shutdown())) h.close();
+    if (!(h.reset && h.reset(noop) === 0)) h.close();
   }
 
   /** The connection failed (status: a negative libuv code, -errno): the handle goes, as Node destroys a socket. */

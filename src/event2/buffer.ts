@@ -98,13 +98,13 @@ function inBytes(
   sizeArg = "datlen",
 ): Uint8Array | null {
   if (isIntBox(data)) return boxBytes(fn, dataArg, data, sizeT(fn, sizeArg, n));
-  const b = data instanceof Uint8Array ? data : args.bytes(fn, dataArg, data);
+  const b = data instanceof Uint8Array ? data : args.dataBytes(fn, dataArg, data, n);
   if (n === undefined) return b;
   const len = sizeT(fn, sizeArg, n);
   if (len === b.length) return b;
   if (len < b.length) return b.subarray(0, len);
   if (len > UNSATISFIABLE) return null;
-  const z = args.withNul(data, b, len);
+  const z = args.nulTerminated(data, b, len);
   if (z) return z;
   throw args.rangeError(
     fn,
@@ -294,6 +294,9 @@ export function evbuffer_commit_space(
   const b = ebuf(fn, buf);
   const n = args.int(fn, "n_vecs", n_vecs);
   if (n < 0) throw args.rangeError(fn, "n_vecs", `must not be negative, got ${n}`);
+  // libevent fails a frozen end before it reads a vector (a failed reserve
+  // leaves them unset), and commits nothing for n_vecs 0.
+  if (b.freezeEnd || n === 0) return b.commitSpace([], n);
   const v = vecArray(fn, vec, "vec", n, true);
   const checked: Iovec[] = [];
   for (let i = 0; i < n; i++) {
@@ -450,16 +453,14 @@ export function evbuffer_add_reference(
 ): number {
   const fn = "evbuffer_add_reference";
   const b = ebuf(fn, outbuf, "outbuf");
-  let mem = data instanceof Uint8Array ? data : args.bytes(fn, "data", data);
+  const mem = data instanceof Uint8Array ? data : args.dataBytes(fn, "data", data, datlen);
   const n = datlen === undefined || datlen === null ? mem.length : sizeT(fn, "datlen", datlen);
-  if (n > mem.length) {
-    const z = args.withNul(data, mem, n);
-    if (!z)
-      throw args.rangeError(fn, "datlen", `is ${n}, larger than the ${mem.length} bytes of 'data'`);
-    mem = z;
-  }
+  const nul = n > mem.length ? args.nulTerminated(data, mem, n) : null;
+  if (n > mem.length && nul === null)
+    throw args.rangeError(fn, "datlen", `is ${n}, larger than the ${mem.length} bytes of 'data'`);
   const cleanup = args.optFn<evbuffer_ref_cleanup_cb>(fn, "cleanupfn", cleanupfn);
-  return b.addReference(data, n === mem.length ? mem : mem.subarray(0, n), cleanup, cleanupfn_arg);
+  const view = nul ?? (n === mem.length ? mem : mem.subarray(0, n));
+  return b.addReference(data, view, cleanup, cleanupfn_arg);
 }
 
 export function evbuffer_add_iovec(buf: Evbuffer, vec: evbuffer_iovec[], n_vec: number): number {
@@ -531,7 +532,7 @@ function needle(fn: string, what: unknown, len: unknown): Uint8Array | null {
   const n = sizeT(fn, "len", len);
   if (n <= b.length) return n === b.length ? b : b.subarray(0, n);
   if (n > EV_SSIZE_MAX) return null; // libevent returns `start` for such a length
-  const z = args.withNul(what, b, n);
+  const z = args.nulTerminated(what, b, n);
   if (z) return z;
   throw args.rangeError(fn, "len", `is ${n}, larger than the ${b.length} bytes of 'what'`);
 }
@@ -761,6 +762,27 @@ export function evbuffer_add_file(
   const b = ebuf(fn, outbuf, "outbuf");
   return addFile(b, fdArg(fn, fd), offT(fn, "offset", offset), offT(fn, "length", length));
 }
+
+// The fields of struct evbuffer_file_segment libevent's own tests read to
+// learn which backend a segment got (`seg->is_mapping`, `seg->can_sendfile`).
+declare module "../core/evbuffer_file.js" {
+  interface FileSegment {
+    readonly is_mapping: number;
+    readonly can_sendfile: number;
+  }
+}
+Object.defineProperties(FileSegment.prototype, {
+  is_mapping: {
+    get(this: FileSegment) {
+      return +this.isMapping;
+    },
+  },
+  can_sendfile: {
+    get(this: FileSegment) {
+      return +this.canSendfile;
+    },
+  },
+});
 
 export function evbuffer_file_segment_new(
   fd: number,

@@ -14,6 +14,7 @@ import { PairBufferEvent } from "../core/bufferevent_pair.js";
 import { SocketBufferEvent } from "../core/bufferevent_sock.js";
 import { DnsBase } from "../core/dns_base.js";
 import { Evbuffer } from "../core/evbuffer.js";
+import type { Event } from "../core/event.js";
 import type { EventBase } from "../core/event_base.js";
 import { EV_READ, EV_WRITE } from "../core/flags.js";
 import { familyOf, type SockaddrObj } from "../core/evutil_sockaddr.js";
@@ -45,6 +46,28 @@ export type bufferevent_filter_cb = FilterCb;
 export { BEV_ERROR, BEV_NEED_MORE, BEV_OK } from "../core/bufferevent_filter.js";
 /** EV_RATE_LIMIT_MAX = EV_SSIZE_MAX */
 export const EV_RATE_LIMIT_MAX = EV_SSIZE_MAX;
+
+// ---- event2/bufferevent_struct.h ----
+
+// The fields C reads straight from struct bufferevent besides input and
+// output (libevent's own tests check `event_pending(&bev->ev_write, ...)`).
+declare module "../core/bufferevent.js" {
+  interface BufferEvent {
+    readonly ev_base: EventBase;
+    readonly ev_read: Event;
+    readonly ev_write: Event;
+  }
+}
+const field = (get: (b: BufferEvent) => unknown): PropertyDescriptor => ({
+  get(this: BufferEvent) {
+    return get(this);
+  },
+});
+Object.defineProperties(BufferEvent.prototype, {
+  ev_base: field((b) => b.base),
+  ev_read: field((b) => b.readEv),
+  ev_write: field((b) => b.writeEv),
+});
 
 // ---- argument checks ----
 
@@ -302,16 +325,15 @@ export function bufferevent_write(
   const fn = "bufferevent_write";
   const b = bev(fn, bufev);
   if (isIntBox(data)) return b.write(boxBytes(fn, "data", data, sizeT(fn, "size", size)));
-  const bytes = args.bytes(fn, "data", data);
+  const bytes = args.dataBytes(fn, "data", data, size);
   if (size === undefined) return b.write(bytes);
   const n = sizeT(fn, "size", size);
   if (n > bytes.length) {
     // A length C would accept but cannot satisfy fails as evbuffer_add fails.
     if (n > 2 ** 32) return -1;
-    const z = args.withNul(data, bytes, n);
-    if (!z)
-      throw args.rangeError(fn, "size", `is ${n}, larger than the ${bytes.length} bytes of 'data'`);
-    return b.write(z, n);
+    const z = args.nulTerminated(data, bytes, n);
+    if (z) return b.write(z);
+    throw args.rangeError(fn, "size", `is ${n}, larger than the ${bytes.length} bytes of 'data'`);
   }
   return b.write(bytes, n);
 }

@@ -60,17 +60,21 @@ export function memmove<T extends Uint8Array | object>(
 }
 
 /**
- * Fills n bytes with (unsigned char)c; returns s. A struct object (`memset(&sin, 0, sizeof(sin))` on a `{}`)
- * is cleared of its fields instead: a zeroed C struct is an empty object.
+ * Fills n bytes with (unsigned char)c; returns s. A struct object
+ * (`memset(&sin, 0, sizeof(sin))` on a `{}`) is cleared of its fields
+ * instead: a zeroed C struct is an empty object. An array of structs
+ * (`struct evbuffer_iovec v[20]; memset(v, 0, sizeof(v))`) has each cleared.
  */
 export function memset<T extends Uint8Array | object>(s: T, c: number, n: number): T {
   if (s !== null && typeof s === "object" && !ArrayBuffer.isView(s)) {
-    if (!isPlainStruct(s))
+    const structs = Array.isArray(s) ? s : [s];
+    if (!structs.every(isPlainStruct))
       throw typeError("memset", "s", `must be a struct object or bytes, got ${describe(s)}`);
     if ((int("memset", "c", c) & 0xff) !== 0)
       throw typeError("memset", "c", "must be 0 when 's' is a struct object");
     size("memset", "n", n);
-    for (const k of Object.keys(s)) delete (s as Record<string, unknown>)[k];
+    for (const o of structs)
+      for (const k of Object.keys(o)) delete (o as Record<string, unknown>)[k];
     return s;
   }
   const d = mem("memset", "s", s);
