@@ -371,6 +371,9 @@ describe("event2/event.h, event_compat.h, thread.h conformance", () => {
         ev.event_base_once(base, -1, ev.EV_TIMEOUT | ev.EV_PERSIST, noop, null, null),
       ).to.equal(-1);
       expect(ev.event_base_once(base, 10, ev.EV_SIGNAL, noop, null, null)).to.equal(-1);
+      // A refused combination is -1 even with a NULL callback: libevent never looks at it.
+      expect(ev.event_base_once(base, -1, 0, null as any, null, null)).to.equal(-1);
+      expect(ev.event_base_once(base, -1, ev.EV_PERSIST, null as any, null, null)).to.equal(-1);
       const got: unknown[] = [];
       expect(
         ev.event_base_once(base, -1, ev.EV_TIMEOUT, (fd, w, a) => got.push(fd, w, a), "x", null),

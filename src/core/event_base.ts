@@ -444,18 +444,25 @@ export class EventBase {
 
   // ---- event_base_once and loop control ----
 
+  /** Whether event_base_once takes `events`: a timeout alone, or some I/O; never a signal or EV_PERSIST. */
+  static onceAccepts(events: number): boolean {
+    return (
+      !(events & (EV_SIGNAL | EV_PERSIST)) &&
+      (events & (EV_TIMEOUT | EV_READ | EV_WRITE | EV_CLOSED)) !== 0
+    );
+  }
+
   /** event_base_once: a one-shot timer or I/O event, freed after it runs. */
   once(fd: number, events: number, cb: EventCb, arg: any, timeoutUs: number | null): number {
-    if (events & (EV_SIGNAL | EV_PERSIST)) return -1;
+    if (!EventBase.onceAccepts(events)) return -1;
     const io = events & (EV_READ | EV_WRITE | EV_CLOSED);
-    if ((events & (EV_TIMEOUT | io)) === EV_TIMEOUT) {
+    if (!io) {
       const ev = new Event(this, -1, 0, cb, arg);
       // An immediate timer is activated at once: fast, and in order with other activations.
       if (!timeoutUs) this.activate(ev, EV_TIMEOUT, 1);
       else this.add(ev, timeoutUs);
       return 0;
     }
-    if (!io) return -1;
     return this.add(new Event(this, fd, io, cb, arg), timeoutUs);
   }
 

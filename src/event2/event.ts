@@ -754,6 +754,8 @@ export function event_base_once(
   const us = check.timeval(fn, tv);
   if (base === null || base === undefined) return -1;
   const b = check.base(fn, base);
+  // libevent refuses a bad combination before it looks at the callback.
+  if (!EventBase.onceAccepts(what)) return -1;
   if (!c) throw args.typeError(fn, "callback", "is NULL");
   return b.once(f, what, c, arg, us);
 }
