@@ -89,7 +89,18 @@ export function bytes(fn: string, arg: string, v: unknown): Uint8Array {
   throw typeError(fn, arg, `must be a Uint8Array or string, got ${describe(v)}`);
 }
 
-/** `data, size` pair: the size defaults to the data's length and may not exceed it. */
+/**
+ * A string given with one byte more than it holds: C's string literal and its
+ * terminating NUL (`write(fd, "hi", strlen("hi") + 1)`). Otherwise null.
+ */
+export function nulTerminated(data: unknown, b: Uint8Array, len: number): Uint8Array | null {
+  if (typeof data !== "string" || len !== b.length + 1) return null;
+  const z = new Uint8Array(len);
+  z.set(b);
+  return z;
+}
+
+/** `data, size` pair: the size defaults to the data's length and may not exceed it (a string's NUL aside). */
 export function sizedBytes(
   fn: string,
   data: unknown,
@@ -100,8 +111,11 @@ export function sizedBytes(
   const b = bytes(fn, dataArg, data);
   if (n === undefined) return b;
   const len = size(fn, sizeArg, n);
-  if (len > b.length)
+  if (len > b.length) {
+    const z = nulTerminated(data, b, len);
+    if (z) return z;
     throw rangeError(fn, sizeArg, `is ${len}, larger than the ${b.length} bytes of '${dataArg}'`);
+  }
   return len === b.length ? b : b.subarray(0, len);
 }
 

@@ -17,6 +17,7 @@ import {
   evbuffer_free,
   evbuffer_get_length,
   evbuffer_new,
+  evbuffer_pullup,
 } from "../src/event2/buffer.js";
 import * as be from "../src/event2/bufferevent.js";
 import {
@@ -113,6 +114,15 @@ describe("bufferevent generic calls", () => {
     evbuffer_free(buf);
     bufferevent_free(a);
     bufferevent_free(b);
+  });
+
+  it("write of a string may count C's terminating NUL (strlen + 1), and no byte more", () => {
+    const bev = bufferevent_socket_new(base, -1, 0)!;
+    expect(bufferevent_write(bev, "ok", 3)).to.equal(0);
+    const out = bufferevent_get_output(bev);
+    expect([...evbuffer_pullup(out, -1)!]).to.deep.equal([0x6f, 0x6b, 0]);
+    expect(() => bufferevent_write(bev, "ok", 4)).to.throw(RangeError, /argument 'size' is 4/);
+    bufferevent_free(bev);
   });
 
   it("get_input/get_output (and EVBUFFER_INPUT/OUTPUT) are the same objects every time", () => {
@@ -249,7 +259,7 @@ describe("bufferevent generic calls", () => {
       TypeError,
       /bufferevent_write.*'data'/,
     );
-    expect(() => be.bufferevent_write(bev, "abc", 4)).to.throw(
+    expect(() => be.bufferevent_write(bev, "abc", 5)).to.throw(
       RangeError,
       /bufferevent_write.*'size'/,
     );

@@ -163,6 +163,18 @@ describe("evbuffer", function () {
       expect(E.evbuffer_get_length(b)).to.equal(5);
     });
 
+    it("a string's size may count C's terminating NUL: add, search and bufferevent_write", function () {
+      const b = E.evbuffer_new();
+      expect(E.evbuffer_add(b, "ab", 3)).to.equal(0);
+      expect(content(b)).to.deep.equal(Buffer.from([0x61, 0x62, 0]));
+      expect(E.evbuffer_search(b, "b", 2, null).pos).to.equal(1);
+      expect(() => E.evbuffer_add(b, "ab", 4)).to.throw(
+        RangeError,
+        /evbuffer_add: argument 'datlen' is 4/,
+      );
+      expect(() => E.evbuffer_add(b, Buffer.from("ab"), 3)).to.throw(RangeError);
+    });
+
     it("small adds fill the tail chunk; chunks grow 976, 2000, 4048 as libevent's chains", function () {
       const b = E.evbuffer_new();
       for (let i = 0; i < 400; i++) E.evbuffer_add(b, Buffer.alloc(32, i & 0xff));

@@ -134,9 +134,9 @@ describe("evbuffer misuse", function () {
 
   it("a size larger than the memory given is a RangeError; a huge one gets C's failure value", function () {
     const b = E.evbuffer_new();
-    expect(() => E.evbuffer_add(b, "abc", 4)).to.throw(
+    expect(() => E.evbuffer_add(b, "abc", 5)).to.throw(
       RangeError,
-      /evbuffer_add: argument 'datlen' is 4, larger than the 3 bytes/,
+      /evbuffer_add: argument 'datlen' is 5, larger than the 3 bytes/,
     );
     expect(() => E.evbuffer_prepend(b, "abc", 10)).to.throw(
       RangeError,
@@ -146,7 +146,7 @@ describe("evbuffer misuse", function () {
       RangeError,
       /evbuffer_add_reference/,
     );
-    expect(() => E.evbuffer_search(b, "ab", 3, null)).to.throw(RangeError, /'len'/);
+    expect(() => E.evbuffer_search(b, "ab", 4, null)).to.throw(RangeError, /'len'/);
     expect(E.evbuffer_add(b, "abc", EV_SIZE_MAX)).to.equal(-1);
     expect(E.evbuffer_add(b, "abc", 2 ** 40)).to.equal(-1);
     expect(E.evbuffer_prepend(b, "abc", EV_SIZE_MAX)).to.equal(-1);
@@ -223,7 +223,7 @@ describe("evbuffer misuse", function () {
     E.evbuffer_add(b, "abc");
     const infos: unknown[] = [];
     E.evbuffer_add_cb(b, (_x, i) => infos.push(i), null);
-    expect(() => E.evbuffer_add(b, "abc", 4)).to.throw(RangeError);
+    expect(() => E.evbuffer_add(b, "abc", 5)).to.throw(RangeError);
     expect(() => E.evbuffer_drain(b, -5)).to.throw(RangeError);
     expect(E.evbuffer_get_length(b)).to.equal(3);
     expect(infos).to.deep.equal([]);

@@ -526,6 +526,22 @@ describe("socket calls", () => {
       expect(text(b, recv(c, b, 64, 0))).to.equal("back");
     });
 
+    it("a string's size may count C's terminating NUL (strlen + 1), and no byte more", async () => {
+      const [c, s] = await pair();
+      expect(write(c, "hi", 3)).to.equal(3);
+      expect(send(c, "yo", 3, 0)).to.equal(3);
+      expect(() => write(c, "hi", 4)).to.throw(RangeError, /write: argument 'count' is 4/);
+      expect(() => write(c, new Uint8Array(2), 3)).to.throw(RangeError);
+      const b = new Uint8Array(16);
+      let got: number[] = [];
+      while (got.length < 6) {
+        await ready(s, ev.EV_READ);
+        const k = read(s, b, 16);
+        if (k > 0) got = got.concat([...b.subarray(0, k)]);
+      }
+      expect(got).to.deep.equal([0x68, 0x69, 0, 0x79, 0x6f, 0]);
+    });
+
     it("a send larger than the send buffer returns the part accepted; then -1/EAGAIN", async () => {
       const [c] = await pair();
       const big = new Uint8Array(8 << 20);

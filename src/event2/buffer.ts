@@ -102,6 +102,8 @@ function inBytes(
   if (len === b.length) return b;
   if (len < b.length) return b.subarray(0, len);
   if (len > UNSATISFIABLE) return null;
+  const z = args.nulTerminated(data, b, len);
+  if (z) return z;
   throw args.rangeError(
     fn,
     sizeArg,
@@ -497,6 +499,8 @@ function needle(fn: string, what: unknown, len: unknown): Uint8Array | null {
   const n = sizeT(fn, "len", len);
   if (n <= b.length) return n === b.length ? b : b.subarray(0, n);
   if (n > EV_SSIZE_MAX) return null; // libevent returns `start` for such a length
+  const z = args.nulTerminated(what, b, n);
+  if (z) return z;
   throw args.rangeError(fn, "len", `is ${n}, larger than the ${b.length} bytes of 'what'`);
 }
 

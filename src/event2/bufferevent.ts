@@ -306,6 +306,8 @@ export function bufferevent_write(
   if (n > bytes.length) {
     // A length C would accept but cannot satisfy fails as evbuffer_add fails.
     if (n > 2 ** 32) return -1;
+    const z = args.nulTerminated(data, bytes, n);
+    if (z) return b.write(z);
     throw args.rangeError(fn, "size", `is ${n}, larger than the ${bytes.length} bytes of 'data'`);
   }
   return b.write(bytes, n);
