@@ -233,6 +233,71 @@ describe("descriptor events", () => {
     expect(recv(s, new Uint8Array(4), 4, 0)).to.equal(0);
   });
 
+  describe("a non-blocking pass sees what the program's own calls did, as epoll_wait(0) would", () => {
+    /** A fresh socketpair: what `act` does to pair[0], then one EVLOOP_NONBLOCK pass on pair[1]. */
+    async function onePass(events: number, act: (fd: number) => void): Promise<[number, number[]]> {
+      const p: number[] = [];
+      expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, p)).to.equal(0);
+      p.forEach((fd) => evutil_make_socket_nonblocking(track(fd)));
+      const got: number[] = [];
+      const e = ev.event_new(
+        base,
+        p[1],
+        events,
+        (fd, w) => {
+          got.push(w);
+          recv(fd, new Uint8Array(1), 1, 0);
+        },
+        null,
+      )!;
+      ev.event_add(e, null);
+      act(p[0]);
+      const r = await ev.event_base_loop(base, ev.EVLOOP_NONBLOCK);
+      ev.event_free(e);
+      return [r, got];
+    }
+
+    it("bytes sent to a socketpair made just before", async () => {
+      expect(await onePass(ev.EV_READ, (fd) => send(fd, "x", 1, 0))).to.deep.equal([
+        1,
+        [ev.EV_READ],
+      ]);
+    });
+
+    it("a shutdown or a close of the peer: EV_CLOSED", async () => {
+      expect(await onePass(ev.EV_CLOSED, (fd) => shutdown(fd, SHUT_WR))).to.deep.equal([
+        1,
+        [ev.EV_CLOSED],
+      ]);
+      const closed = await onePass(ev.EV_CLOSED, (fd) => close(fd));
+      expect(closed).to.deep.equal([1, [ev.EV_CLOSED]]);
+    });
+
+    it("EV_ET: bytes and the EOF behind them are one edge, as both wait before the poll", async () => {
+      const p: number[] = [];
+      expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, p)).to.equal(0);
+      p.forEach((fd) => evutil_make_socket_nonblocking(track(fd)));
+      expect(send(p[0], "abc", 3, 0)).to.equal(3);
+      expect(shutdown(p[0], SHUT_WR)).to.equal(0);
+      const got: number[] = [];
+      const e = ev.event_new(
+        base,
+        p[1],
+        ev.EV_READ | ev.EV_ET | ev.EV_PERSIST,
+        (fd, w) => {
+          got.push(w);
+          recv(fd, new Uint8Array(1), 1, 0);
+        },
+        null,
+      )!;
+      ev.event_add(e, null);
+      expect(await ev.event_base_loop(base, ev.EVLOOP_NONBLOCK | ev.EVLOOP_ONCE)).to.equal(0);
+      expect(await ev.event_base_loop(base, ev.EVLOOP_NONBLOCK | ev.EVLOOP_ONCE)).to.equal(0);
+      ev.event_free(e);
+      expect(got).to.deep.equal([ev.EV_READ | ev.EV_ET]);
+    });
+  });
+
   it("a socket is writable at once; once its send buffer is full, only after the peer reads", async () => {
     const [c, s] = await tcpPair();
     expect(await ready(c, ev.EV_WRITE)).to.equal(ev.EV_WRITE);

@@ -12,6 +12,8 @@ import * as compat from "../compat/event_compat.js";
 import type { EventBase } from "../src/core/event_base.js";
 import * as ev from "../src/event2/event.js";
 import * as thread from "../src/event2/thread.js";
+import { evutil_socketpair } from "../src/event2/util_sockets.js";
+import { AF_UNIX, SOCK_STREAM, close } from "../src/libc/index.js";
 import { projectRoot } from "./support/cc.js";
 
 const tv = (ms: number) => ({ tv_sec: Math.floor(ms / 1000), tv_usec: (ms % 1000) * 1000 });
@@ -438,6 +440,35 @@ describe("event2/event.h, event_compat.h, thread.h conformance", () => {
       ev.event_enable_debug_mode();
       ev.libevent_global_shutdown();
     });
+  });
+
+  it("debug mode: EV_ET and level-triggered events on one descriptor refuse each other until libevent_global_shutdown", () => {
+    const p: number[] = [];
+    expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, p)).to.equal(0);
+    try {
+      const et = ev.event_new(base, p[0], ev.EV_READ | ev.EV_ET, noop, null)!;
+      const lt = ev.event_new(base, p[0], ev.EV_WRITE, noop, null)!;
+      const msgs = logged(() => {
+        ev.event_enable_debug_mode();
+        expect(ev.event_add(et, null)).to.equal(0);
+        expect(ev.event_add(lt, null)).to.equal(-1);
+        expect(ev.event_pending(lt, ev.EV_WRITE, null)).to.equal(0);
+        expect(ev.event_del(et)).to.equal(0);
+        expect(ev.event_add(lt, null)).to.equal(0);
+        expect(ev.event_add(et, null)).to.equal(-1);
+        ev.libevent_global_shutdown();
+        // without debug mode libevent lets them mix
+        expect(ev.event_add(et, null)).to.equal(0);
+      });
+      expect(msgs).to.deep.equal([
+        `2:Tried to mix edge-triggered and non-edge-triggered events on fd ${p[0]}`,
+        `2:Tried to mix edge-triggered and non-edge-triggered events on fd ${p[0]}`,
+      ]);
+      ev.event_free(et);
+      ev.event_free(lt);
+    } finally {
+      p.forEach((fd) => close(fd));
+    }
   });
 
   describe("misuse throws naming the function and the argument", () => {

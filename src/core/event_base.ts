@@ -24,7 +24,7 @@ import {
   EV_TIMEOUT,
   EV_WRITE,
 } from "./flags.js";
-import { lookupFd } from "./io_source.js";
+import { lookupFd, whenSettled } from "./io_source.js";
 // The backend behind descriptor events: loading it registers fds 0-2 and the fd resolver.
 import "./descriptor_table.js";
 import { warn } from "./log.js";
@@ -261,10 +261,17 @@ export class EventBase {
     return 0;
   }
 
+  /** event_enable_debug_mode was called: libevent then also refuses some combinations. */
+  static debugMode = false;
+
   /** Starts watching an event's descriptor or signal; a negative fd is accepted and never fires. */
   private watch(ev: Event): boolean {
     if (ev.events & EV_SIGNAL) return signalSource.watch(ev);
     if (ev.fd < 0) return true;
+    if (EventBase.debugMode && this.mixesEdgeTriggering(ev)) {
+      warn(`Tried to mix edge-triggered and non-edge-triggered events on fd ${ev.fd}`);
+      return false;
+    }
     const src = ev.io ?? lookupFd(ev.fd);
     // A source that refuses says why itself.
     if (!src) warn(`event_add: descriptor ${ev.fd} is not one this library can watch`);
@@ -272,6 +279,13 @@ export class EventBase {
       ev.io = src;
       return true;
     }
+    return false;
+  }
+
+  /** Whether the newest event inserted on ev's descriptor disagrees with it about EV_ET (evmap_io_add's check). */
+  private mixesEdgeTriggering(ev: Event): boolean {
+    for (let e = this.insTail; e; e = e.insPrev)
+      if (e.fd === ev.fd && !(e.events & EV_SIGNAL)) return ((e.events ^ ev.events) & EV_ET) !== 0;
     return false;
   }
 
@@ -558,6 +572,9 @@ export class EventBase {
         performance.now() - this.lastNodeTurn < NODE_TURN_INTERVAL_MS
       )
         return null;
+      const settling = whenSettled();
+      if (settling)
+        return settling.then(() => new Promise<void>((r) => setImmediate(this.settledTurn, r)));
       return new Promise<void>((resolve) => setImmediate(this.endTurn, resolve));
     }
     if (next && virtualClockOn()) {
@@ -574,6 +591,13 @@ export class EventBase {
     this.lastNodeTurn = performance.now();
     resolve();
   };
+
+  /**
+   * Ends the turn two poll phases after settling: the first has a new handle
+   * read what waits (libuv stops at a short read), the second the EOF behind it.
+   */
+  private readonly settledTurn = (resolve: () => void) =>
+    setImmediate(() => setImmediate(this.endTurn, resolve));
 
   /** A wait ends at the next timer's deadline (beyond Node's longest delay, the keep-alive re-arms it). */
   private armWaitTimer(): void {

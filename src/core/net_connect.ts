@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { install } from "./descriptor.js";
+import { settle, unsettle } from "./io_source.js";
 import { descriptorOf } from "./descriptor_table.js";
 import { newConnectReq, newPipe } from "./net_handles.js";
 import { SocketDescriptor } from "./net_socket.js";
@@ -91,16 +92,20 @@ export function socketpairStreams(
   const client = newPipe();
   const a = SocketDescriptor.pairEnd(nonblock);
   const b = SocketDescriptor.pairEnd(nonblock);
+  // Settled after each hand-over, so work it starts (a pending shutdown) is waited for too.
   const req = newConnectReq(false, (status) => {
     a.handOver(client, status);
+    settle();
     if (status < 0) {
       server.close();
       b.handOver(undefined, status);
+      settle();
     }
   });
   server.onconnection = (status, h) => {
     server.close();
     b.handOver(h, status);
+    settle();
   };
   r = client.connect(req, path);
   if (r !== 0) {
@@ -108,6 +113,9 @@ export function socketpairStreams(
     client.close();
     return r;
   }
+  // Both handles are on the way; a poll waits for them (socketpair(2) returns a connected pair).
+  unsettle();
+  unsettle();
   client.unref();
   a.cloexec = b.cloexec = cloexec;
   install(a, client.fd);

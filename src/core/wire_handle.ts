@@ -7,6 +7,7 @@
 // exchanges small messages this saves Node's per-write and per-read objects
 // and the stream state of every socket.
 import { binding, type StreamHandle } from "./net_handles.js";
+import { settle, unsettle } from "./io_source.js";
 import type { Wire, WireOwner } from "./wire.js";
 
 interface WriteReq {
@@ -155,15 +156,21 @@ export class HandleWire implements Wire {
     this.shutting = this.shutdown();
   }
 
-  /** uv_shutdown: libuv sends the FIN after the queued writes. False if it refused. */
+  /**
+   * uv_shutdown: libuv sends the FIN after the queued writes. False if it
+   * refused. Until it is sent, a poll waits for it (shutdown(2) sends it at once).
+   */
   private shutdown(): boolean {
     const req = new ShutdownWrap();
     req.handle = this.h;
     req.oncomplete = () => {
       this.shutting = false;
+      settle();
       if (this.closeAfterShutdown) this.h.close();
     };
-    return this.h.shutdown(req) === 0;
+    if (this.h.shutdown(req) !== 0) return false;
+    unsettle();
+    return true;
   }
 
   close(reset: boolean): void {

@@ -690,8 +690,14 @@ export function event_free_finalize(
   return finalizeEvent("event_free_finalize", flags, ev, cb, true);
 }
 
-/** A no-op: debug mode's checks on misused events always run here, as TypeErrors. */
-export function event_enable_debug_mode(): void {}
+/**
+ * Debug mode's checks on misused events always run here, as TypeErrors; what
+ * it adds is libevent's refusal to mix EV_ET and level-triggered events on one
+ * descriptor (event_add returns -1).
+ */
+export function event_enable_debug_mode(): void {
+  EventBase.debugMode = true;
+}
 
 /** Marks an event set up with event_assign as no longer one (event_initialized then says 0). */
 export function event_debug_unassign(ev: Event | object): void {
@@ -731,8 +737,10 @@ export function event_set_mem_functions(
   args.optFn(fn, "free_fn", free_fn);
 }
 
-/** Nothing global to release. */
-export function libevent_global_shutdown(): void {}
+/** Ends debug mode, as libevent's does; there is nothing else global to release. */
+export function libevent_global_shutdown(): void {
+  EventBase.debugMode = false;
+}
 
 /**
  * A one-shot event freed after it runs: a timer (EV_TIMEOUT; a NULL or zero
