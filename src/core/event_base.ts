@@ -28,7 +28,7 @@ import { lookupFd, whenSettled } from "./io_source.js";
 // The backend behind descriptor events: loading it registers fds 0-2 and the fd resolver.
 import "./descriptor_table.js";
 import { warn } from "./log.js";
-import { NSIG, signalSource, signalWatchers } from "./signals.js";
+import { NSIG, claimSignals, releaseSignals, signalSource, signalWatchers } from "./signals.js";
 import { monoToWallUs, monotonicUs, sleepVirtual, virtualClockOn } from "./time.js";
 import { TimerHeap } from "./timer_heap.js";
 import { performance } from "node:perf_hooks";
@@ -505,6 +505,7 @@ export class EventBase {
       return -1;
     }
     this.running = true;
+    claimSignals(this);
     this.cacheMono = 0;
     this.gotExit = this.gotBreak = false;
     this.startKeepAlive();
@@ -736,6 +737,7 @@ export class EventBase {
       while (this.later.head) deleted += this.cancelForFree(this.later.head, runFinalizers);
     }
     this.freed = true;
+    releaseSignals(this);
     this.stopWaiting();
   }
 
