@@ -186,17 +186,53 @@ describe("event2/event.h, event_compat.h, thread.h conformance", () => {
       expect(Math.abs(out.tv_sec - Date.now() / 1000)).to.be.lessThan(5);
     });
 
-    it("event_base_init_common_timeout: the same duration gives the same timeval, usable with event_add", async () => {
+    it("event_base_init_common_timeout: libevent's tagged timeval, the same one per duration, usable with event_add", async () => {
       const a = ev.event_base_init_common_timeout(base, tv(5))!;
+      const b = ev.event_base_init_common_timeout(base, tv(300))!;
+      // the magic 0x5 and the index above the microseconds
+      expect(a).to.deep.equal({ tv_sec: 0, tv_usec: 5000 | 0x50000000 });
+      expect(b).to.deep.equal({ tv_sec: 0, tv_usec: 300000 | 0x50100000 });
       expect(ev.event_base_init_common_timeout(base, tv(5))).to.equal(a);
-      expect(a).to.deep.equal(tv(5));
-      let fired = 0;
-      ev.event_add(
-        ev.evtimer_new(base, () => fired++, null)!,
-        a,
-      );
+      expect(ev.event_base_init_common_timeout(base, a)).to.equal(a);
+      // an over-long tv_usec is normalised first
+      const s2 = ev.event_base_init_common_timeout(base, { tv_sec: 0, tv_usec: 2_000_001 })!;
+      expect(s2).to.deep.equal({ tv_sec: 2, tv_usec: 1 | 0x50200000 });
+      expect(ev.event_base_init_common_timeout(base, { tv_sec: 2, tv_usec: 1 })).to.equal(s2);
+      // another base numbers its own
+      const other = ev.event_base_new()!;
+      expect(ev.event_base_init_common_timeout(other, tv(300))).to.deep.equal({
+        tv_sec: 0,
+        tv_usec: 300000 | 0x50000000,
+      });
+      ev.event_base_free(other);
+      const fired: string[] = [];
+      const t1 = ev.evtimer_new(base, () => fired.push("a"), null)!;
+      const t2 = ev.evtimer_new(base, () => fired.push("copy of b"), null)!;
+      ev.event_add(t1, a);
+      ev.event_add(t2, { ...b }); // recognised by its bits, as in C
+      const when = { tv_sec: 0, tv_usec: 0 };
+      const now = { tv_sec: 0, tv_usec: 0 };
+      ev.event_base_gettimeofday_cached(base, now);
+      expect(ev.event_pending(t2, ev.EV_TIMEOUT, when)).to.equal(ev.EV_TIMEOUT);
+      const ms = (when.tv_sec - now.tv_sec) * 1000 + (when.tv_usec - now.tv_usec) / 1000;
+      expect(ms).to.be.within(250, 350);
       expect(await ev.event_base_dispatch(base)).to.equal(1);
-      expect(fired).to.equal(1);
+      expect(fired).to.deep.equal(["a", "copy of b"]);
+      ev.event_free(t1);
+      ev.event_free(t2);
+    });
+
+    it("event_base_init_common_timeout: NULL with libevent's warning once 256 are in use", () => {
+      for (let i = 0; i < 256; i++)
+        expect(ev.event_base_init_common_timeout(base, { tv_sec: 1, tv_usec: i })).to.not.equal(
+          null,
+        );
+      let r: unknown;
+      const msgs = logged(() => (r = ev.event_base_init_common_timeout(base, tv(7000))));
+      expect(r).to.equal(null);
+      expect(msgs).to.deep.equal([
+        "2:event_base_init_common_timeout: Too many common timeouts already in use; we only support 256 per event_base",
+      ]);
     });
 
     it("event_base_get_running_event: the event whose callback runs, NULL otherwise", async () => {

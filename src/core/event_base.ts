@@ -9,6 +9,7 @@
 // Promise settled by the next activation or timer deadline; a ref'd Node
 // handle keeps the process alive while a loop runs (contract 9).
 import { Callback, CallbackQueue, CbState, Deferred } from "./callback.js";
+import { CommonTimeouts } from "./common_timeout.js";
 import { Event, type EventCb, type FinalizeCb } from "./event.js";
 import {
   EVLOOP_NONBLOCK,
@@ -457,6 +458,9 @@ export class EventBase {
   }
 
   // ---- event_base_once and loop control ----
+
+  /** event_base_init_common_timeout's timevals, which event_add recognises. */
+  readonly commonTimeouts = new CommonTimeouts();
 
   /** Whether event_base_once takes `events`: a timeout alone, or some I/O; never a signal or EV_PERSIST. */
   static onceAccepts(events: number): boolean {
