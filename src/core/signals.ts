@@ -44,6 +44,14 @@ function hasSignalEvents(base: Base): boolean {
   return false;
 }
 
+/** A signal the process sends itself: delivered now, as libevent's handler would take it. False if no event watches it. */
+export function raiseWatched(sig: number): boolean {
+  const w = watchers.get(sig);
+  if (!w) return false;
+  w.listener();
+  return true;
+}
+
 /** event_base_loop's start: a base with signal events added takes the signals. */
 export function claimSignals(base: Base): void {
   if (hasSignalEvents(base)) signalBase = base;
