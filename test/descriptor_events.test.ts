@@ -273,6 +273,19 @@ describe("descriptor events", () => {
       expect(closed).to.deep.equal([1, [ev.EV_CLOSED]]);
     });
 
+    it("a shutdown behind bytes the peer never reads does not hold the pass up", async () => {
+      const p: number[] = [];
+      expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, p)).to.equal(0);
+      p.forEach((fd) => evutil_make_socket_nonblocking(track(fd)));
+      await fillUp(p[0], new Uint8Array(65536), []);
+      expect(shutdown(p[0], SHUT_WR)).to.equal(0);
+      const t = ev.evtimer_new(base, () => {}, null)!;
+      ev.evtimer_add(t, { tv_sec: 5, tv_usec: 0 });
+      const late = new Promise((r) => setTimeout(() => r("still waiting"), 2000).unref());
+      expect(await Promise.race([ev.event_base_loop(base, ev.EVLOOP_NONBLOCK), late])).to.equal(0);
+      ev.event_free(t);
+    });
+
     it("EV_ET: bytes and the EOF behind them are one edge, as both wait before the poll", async () => {
       const p: number[] = [];
       expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, p)).to.equal(0);

@@ -158,18 +158,20 @@ export class HandleWire implements Wire {
 
   /**
    * uv_shutdown: libuv sends the FIN after the queued writes. False if it
-   * refused. Until it is sent, a poll waits for it (shutdown(2) sends it at once).
+   * refused. With nothing queued, a poll waits for the FIN, which shutdown(2)
+   * would have sent at once; behind queued bytes the peer sees them first anyway.
    */
   private shutdown(): boolean {
     const req = new ShutdownWrap();
     req.handle = this.h;
+    const awaited = this.h.writeQueueSize === 0;
     req.oncomplete = () => {
       this.shutting = false;
-      settle();
+      if (awaited) settle();
       if (this.closeAfterShutdown) this.h.close();
     };
     if (this.h.shutdown(req) !== 0) return false;
-    unsettle();
+    if (awaited) unsettle();
     return true;
   }
 
