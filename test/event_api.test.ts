@@ -128,6 +128,27 @@ describe("event2/event.h, event_compat.h, thread.h conformance", () => {
       }
     });
 
+    it("epoll's changelist variant names itself: EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST or EVENT_EPOLL_USE_CHANGELIST", () => {
+      const method = (flags: number) => {
+        const cfg = ev.event_config_new();
+        ev.event_config_set_flag(cfg, flags);
+        const b = ev.event_base_new_with_config(cfg)!;
+        ev.event_config_free(cfg);
+        const m = ev.event_base_get_method(b);
+        ev.event_base_free(b);
+        return m;
+      };
+      expect(method(ev.EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST)).to.equal("epoll (with changelist)");
+      process.env.EVENT_EPOLL_USE_CHANGELIST = "1";
+      try {
+        expect(method(0)).to.equal("epoll (with changelist)");
+        expect(method(ev.EVENT_BASE_FLAG_IGNORE_ENV)).to.equal("epoll");
+      } finally {
+        delete process.env.EVENT_EPOLL_USE_CHANGELIST;
+      }
+      expect(method(0)).to.equal("epoll");
+    });
+
     it("event_base_priority_init: 1..255; not while callbacks are active; new events go to the middle", () => {
       expect(ev.event_base_priority_init(base, 0)).to.equal(-1);
       expect(ev.event_base_priority_init(base, 256)).to.equal(-1);

@@ -172,9 +172,15 @@ function newBase(cfg: EventConfig | null): EventBase | null {
     warn("event_base_new_with_config: no event mechanism available");
     return null;
   }
-  if (process.env.EVENT_SHOW_METHOD !== undefined) log(EVENT_LOG_MSG, `libevent using: ${m.name}`);
+  // epoll's changelist variant, which the flag or EVENT_EPOLL_USE_CHANGELIST selects, names itself.
+  const changelist =
+    m.name === "epoll" &&
+    (flags & EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST ||
+      (env && process.env.EVENT_EPOLL_USE_CHANGELIST !== undefined));
+  const method = changelist ? "epoll (with changelist)" : m.name;
+  if (process.env.EVENT_SHOW_METHOD !== undefined) log(EVENT_LOG_MSG, `libevent using: ${method}`);
   return new EventBase({
-    method: m.name,
+    method,
     features: m.features,
     maxDispatchUs: cfg ? cfg.maxDispatchUs : -1,
     maxCallbacks: cfg ? cfg.maxCallbacks : INT_MAX,
