@@ -311,6 +311,33 @@ describe("descriptor events", () => {
     });
   });
 
+  it("hung up after the peer's EOF (both directions shut): EV_CLOSED still fires, as libevent maps HUP with RDHUP", async () => {
+    const [c, s] = await tcpPair();
+    expect(shutdown(s, SHUT_WR)).to.equal(0);
+    expect(shutdown(c, SHUT_WR)).to.equal(0);
+    const got: string[] = [];
+    const closed = ev.event_new(
+      base,
+      s,
+      ev.EV_CLOSED,
+      (_f, w) => got.push(`closed 0x${w.toString(16)}`),
+      null,
+    )!;
+    const rd = ev.event_new(
+      base,
+      s,
+      ev.EV_READ,
+      (_f, w) => got.push(`read 0x${w.toString(16)}`),
+      null,
+    )!;
+    ev.event_add(closed, null);
+    ev.event_add(rd, null);
+    expect(await ev.event_base_dispatch(base)).to.equal(1);
+    expect(got).to.deep.equal(["read 0x2", "closed 0x80"]);
+    ev.event_free(closed);
+    ev.event_free(rd);
+  });
+
   it("a socket is writable at once; once its send buffer is full, only after the peer reads", async () => {
     const [c, s] = await tcpPair();
     expect(await ready(c, ev.EV_WRITE)).to.equal(ev.EV_WRITE);

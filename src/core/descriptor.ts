@@ -32,10 +32,15 @@ export const POLLERR = 0x008;
 export const POLLHUP = 0x010;
 export const POLLRDHUP = 0x2000;
 
-/** What an event with `events` receives for epoll's `mask`, as libevent's epoll backend maps it. */
+/**
+ * What an event with `events` receives for epoll's `mask`, as libevent's
+ * epoll backend maps it: an error, or a hang-up without RDHUP, is readable
+ * and writable; otherwise each bit counts (a hang-up after the peer's EOF
+ * still reports EV_CLOSED).
+ */
 export function resultFor(events: number, mask: number): number {
   let r = 0;
-  if (mask & (POLLHUP | POLLERR)) r = EV_READ | EV_WRITE;
+  if (mask & POLLERR || (mask & POLLHUP && !(mask & POLLRDHUP))) r = EV_READ | EV_WRITE;
   else {
     if (mask & POLLIN) r |= EV_READ;
     if (mask & POLLOUT) r |= EV_WRITE;
