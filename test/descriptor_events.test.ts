@@ -199,6 +199,58 @@ describe("descriptor events", () => {
     expect(whats).to.deep.equal([ev.EV_READ | ev.EV_ET, ev.EV_READ | ev.EV_ET]);
   });
 
+  it("EV_ET: one epoll entry per descriptor and base — news it asks for, a new kind of event, or a state change wakes all its events", async () => {
+    // The order and counts below are what libevent 2.1.12 prints for the same steps.
+    const p: number[] = [];
+    expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, p)).to.equal(0);
+    p.forEach((fd) => evutil_make_socket_nonblocking(track(fd)));
+    const got: string[] = [];
+    const watch = (name: string, what: number) => {
+      const e = ev.event_new(
+        base,
+        p[1],
+        what | ev.EV_ET | ev.EV_PERSIST,
+        (_f, w) => got.push(`${name} 0x${w.toString(16)}`),
+        null,
+      )!;
+      ev.event_add(e, null);
+      return e;
+    };
+    const steps = async (label: string, act: () => void) => {
+      got.push(label);
+      act();
+      for (let i = 0; i < 2; i++)
+        await ev.event_base_loop(base, ev.EVLOOP_NONBLOCK | ev.EVLOOP_ONCE);
+    };
+    let wr: ev.Event, rd: ev.Event, rd2: ev.Event;
+    await steps("add write", () => (wr = watch("write", ev.EV_WRITE)));
+    await steps("bytes", () => send(p[0], "a", 1, 0)); // not asked for by a write-only entry
+    await steps("add read", () => (rd = watch("read", ev.EV_READ))); // new kind: the entry is re-armed
+    await steps("add a second read", () => (rd2 = watch("read2", ev.EV_READ))); // nothing new asked: no report
+    await steps("bytes", () => send(p[0], "b", 1, 0));
+    await steps("peer closes", () => {
+      ev.event_free(rd);
+      ev.event_free(rd2);
+      close(p[0]);
+    });
+    ev.event_free(wr!);
+    expect(got).to.deep.equal([
+      "add write",
+      "write 0x24",
+      "bytes",
+      "add read",
+      "read 0x22",
+      "write 0x24",
+      "add a second read",
+      "bytes",
+      "read2 0x22",
+      "read 0x22",
+      "write 0x24",
+      "peer closes",
+      "write 0x24",
+    ]);
+  });
+
   it("EOF: EV_READ, EV_READ|EV_CLOSED and EV_CLOSED watchers each get theirs, newest first, every pass", async () => {
     const [c, s] = await tcpPair();
     const trace: string[] = [];

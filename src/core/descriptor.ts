@@ -116,9 +116,18 @@ export abstract class Descriptor implements IoSource {
       warn(`event_add: cannot watch fd ${ev.fd}: ${why}`);
       return false;
     }
+    const before = this.interest(ev.base);
     this.watchers.push(ev);
-    // A descriptor that is ready when added is reported by the next poll.
+    // A descriptor that is ready when added is reported by the next poll. For
+    // EV_ET that takes an epoll_ctl: only an event asking for something new
+    // makes one, and it re-arms the base's whole entry for this descriptor.
+    if (ev.events & EV_ET && !(this.interest(ev.base) & ~before)) return true;
     ev.base?.pollSoon(ev);
+    if (ev.events & EV_ET)
+      for (let i = this.watchers.length - 2; i >= 0; i--) {
+        const w = this.watchers[i];
+        if (w.base === ev.base && w.events & EV_ET) w.base?.pollSoon(w); // newest first, as libevent activates them
+      }
     return true;
   }
 
@@ -141,16 +150,33 @@ export abstract class Descriptor implements IoSource {
   /**
    * Node reported something: `edge` holds what newly happened (bytes or a
    * connection arrived, room to write returned, the peer shut down, an error).
-   * Level-triggered watchers get the current readiness, EV_ET ones the edge.
+   * Level-triggered watchers get the current readiness. EV_ET ones get it too
+   * when epoll would wake their base's entry for this descriptor (one entry
+   * per descriptor and base, for all its events): on a change of state (EOF,
+   * hang-up, error), or on news its events ask for.
    */
   protected notify(edge: number): void {
     if (this.closed) return;
     const level = this.poll();
+    const stateChange = (edge & (POLLRDHUP | POLLHUP | POLLERR)) !== 0;
     for (let i = this.watchers.length - 1; i >= 0; i--) {
       const ev = this.watchers[i];
-      const res = resultFor(ev.events, ev.events & EV_ET ? edge : level);
+      const wakes = !(ev.events & EV_ET) || stateChange || (edge & this.interest(ev.base)) !== 0;
+      const res = wakes ? resultFor(ev.events, level) : 0;
       if (res) ev.base?.activate(ev, res);
     }
+  }
+
+  /** The POLL* bits the events of `base` on this descriptor ask epoll for. */
+  private interest(base: Event["base"]): number {
+    let m = 0;
+    for (const w of this.watchers)
+      if (w.base === base)
+        m |=
+          (w.events & EV_READ ? POLLIN : 0) |
+          (w.events & EV_WRITE ? POLLOUT : 0) |
+          (w.events & EV_CLOSED ? POLLRDHUP : 0);
+    return m;
   }
 
   /** A change caused by the program's own call: reported in the next pass, not this one. */
