@@ -92,20 +92,28 @@ export function socketpairStreams(
   const client = newPipe();
   const a = SocketDescriptor.pairEnd(nonblock);
   const b = SocketDescriptor.pairEnd(nonblock);
-  // Settled after each hand-over, so work it starts (a pending shutdown) is waited for too.
-  const req = newConnectReq(false, (status) => {
-    a.handOver(client, status);
+  // Each end settles once, after its hand-over, so work that starts (a pending shutdown) is waited for too.
+  const handed = new Set<SocketDescriptor>();
+  const handOver = (
+    end: SocketDescriptor,
+    h: Parameters<SocketDescriptor["handOver"]>[0],
+    status: number,
+  ) => {
+    end.handOver(h, status);
+    if (handed.has(end)) return;
+    handed.add(end);
     settle();
+  };
+  const req = newConnectReq(false, (status) => {
+    handOver(a, client, status);
     if (status < 0) {
       server.close();
-      b.handOver(undefined, status);
-      settle();
+      handOver(b, undefined, status);
     }
   });
   server.onconnection = (status, h) => {
     server.close();
-    b.handOver(h, status);
-    settle();
+    handOver(b, h, status);
   };
   r = client.connect(req, path);
   if (r !== 0) {
