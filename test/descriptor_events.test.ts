@@ -199,6 +199,58 @@ describe("descriptor events", () => {
     expect(whats).to.deep.equal([ev.EV_READ | ev.EV_ET, ev.EV_READ | ev.EV_ET]);
   });
 
+  it("EV_ET: one epoll entry per descriptor and base — news it asks for, a new kind of event, or a state change wakes all its events", async () => {
+    // The order and counts below are what libevent 2.1.12 prints for the same steps.
+    const p: number[] = [];
+    expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, p)).to.equal(0);
+    p.forEach((fd) => evutil_make_socket_nonblocking(track(fd)));
+    const got: string[] = [];
+    const watch = (name: string, what: number) => {
+      const e = ev.event_new(
+        base,
+        p[1],
+        what | ev.EV_ET | ev.EV_PERSIST,
+        (_f, w) => got.push(`${name} 0x${w.toString(16)}`),
+        null,
+      )!;
+      ev.event_add(e, null);
+      return e;
+    };
+    const steps = async (label: string, act: () => void) => {
+      got.push(label);
+      act();
+      for (let i = 0; i < 2; i++)
+        await ev.event_base_loop(base, ev.EVLOOP_NONBLOCK | ev.EVLOOP_ONCE);
+    };
+    let wr: ev.Event, rd: ev.Event, rd2: ev.Event;
+    await steps("add write", () => (wr = watch("write", ev.EV_WRITE)));
+    await steps("bytes", () => send(p[0], "a", 1, 0)); // not asked for by a write-only entry
+    await steps("add read", () => (rd = watch("read", ev.EV_READ))); // new kind: the entry is re-armed
+    await steps("add a second read", () => (rd2 = watch("read2", ev.EV_READ))); // nothing new asked: no report
+    await steps("bytes", () => send(p[0], "b", 1, 0));
+    await steps("peer closes", () => {
+      ev.event_free(rd);
+      ev.event_free(rd2);
+      close(p[0]);
+    });
+    ev.event_free(wr!);
+    expect(got).to.deep.equal([
+      "add write",
+      "write 0x24",
+      "bytes",
+      "add read",
+      "read 0x22",
+      "write 0x24",
+      "add a second read",
+      "bytes",
+      "read2 0x22",
+      "read 0x22",
+      "write 0x24",
+      "peer closes",
+      "write 0x24",
+    ]);
+  });
+
   it("EOF: EV_READ, EV_READ|EV_CLOSED and EV_CLOSED watchers each get theirs, newest first, every pass", async () => {
     const [c, s] = await tcpPair();
     const trace: string[] = [];
@@ -231,6 +283,111 @@ describe("descriptor events", () => {
       "read 0x2",
     ]);
     expect(recv(s, new Uint8Array(4), 4, 0)).to.equal(0);
+  });
+
+  describe("a non-blocking pass sees what the program's own calls did, as epoll_wait(0) would", () => {
+    /** A fresh socketpair: what `act` does to pair[0], then one EVLOOP_NONBLOCK pass on pair[1]. */
+    async function onePass(events: number, act: (fd: number) => void): Promise<[number, number[]]> {
+      const p: number[] = [];
+      expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, p)).to.equal(0);
+      p.forEach((fd) => evutil_make_socket_nonblocking(track(fd)));
+      const got: number[] = [];
+      const e = ev.event_new(
+        base,
+        p[1],
+        events,
+        (fd, w) => {
+          got.push(w);
+          recv(fd, new Uint8Array(1), 1, 0);
+        },
+        null,
+      )!;
+      ev.event_add(e, null);
+      act(p[0]);
+      const r = await ev.event_base_loop(base, ev.EVLOOP_NONBLOCK);
+      ev.event_free(e);
+      return [r, got];
+    }
+
+    it("bytes sent to a socketpair made just before", async () => {
+      expect(await onePass(ev.EV_READ, (fd) => send(fd, "x", 1, 0))).to.deep.equal([
+        1,
+        [ev.EV_READ],
+      ]);
+    });
+
+    it("a shutdown or a close of the peer: EV_CLOSED", async () => {
+      expect(await onePass(ev.EV_CLOSED, (fd) => shutdown(fd, SHUT_WR))).to.deep.equal([
+        1,
+        [ev.EV_CLOSED],
+      ]);
+      const closed = await onePass(ev.EV_CLOSED, (fd) => close(fd));
+      expect(closed).to.deep.equal([1, [ev.EV_CLOSED]]);
+    });
+
+    it("a shutdown behind bytes the peer never reads does not hold the pass up", async () => {
+      const p: number[] = [];
+      expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, p)).to.equal(0);
+      p.forEach((fd) => evutil_make_socket_nonblocking(track(fd)));
+      await fillUp(p[0], new Uint8Array(65536), []);
+      expect(shutdown(p[0], SHUT_WR)).to.equal(0);
+      const t = ev.evtimer_new(base, () => {}, null)!;
+      ev.evtimer_add(t, { tv_sec: 5, tv_usec: 0 });
+      const late = new Promise((r) => setTimeout(() => r("still waiting"), 2000).unref());
+      expect(await Promise.race([ev.event_base_loop(base, ev.EVLOOP_NONBLOCK), late])).to.equal(0);
+      ev.event_free(t);
+    });
+
+    it("EV_ET: bytes and the EOF behind them are one edge, as both wait before the poll", async () => {
+      const p: number[] = [];
+      expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, p)).to.equal(0);
+      p.forEach((fd) => evutil_make_socket_nonblocking(track(fd)));
+      expect(send(p[0], "abc", 3, 0)).to.equal(3);
+      expect(shutdown(p[0], SHUT_WR)).to.equal(0);
+      const got: number[] = [];
+      const e = ev.event_new(
+        base,
+        p[1],
+        ev.EV_READ | ev.EV_ET | ev.EV_PERSIST,
+        (fd, w) => {
+          got.push(w);
+          recv(fd, new Uint8Array(1), 1, 0);
+        },
+        null,
+      )!;
+      ev.event_add(e, null);
+      expect(await ev.event_base_loop(base, ev.EVLOOP_NONBLOCK | ev.EVLOOP_ONCE)).to.equal(0);
+      expect(await ev.event_base_loop(base, ev.EVLOOP_NONBLOCK | ev.EVLOOP_ONCE)).to.equal(0);
+      ev.event_free(e);
+      expect(got).to.deep.equal([ev.EV_READ | ev.EV_ET]);
+    });
+  });
+
+  it("hung up after the peer's EOF (both directions shut): EV_CLOSED still fires, as libevent maps HUP with RDHUP", async () => {
+    const [c, s] = await tcpPair();
+    expect(shutdown(s, SHUT_WR)).to.equal(0);
+    expect(shutdown(c, SHUT_WR)).to.equal(0);
+    const got: string[] = [];
+    const closed = ev.event_new(
+      base,
+      s,
+      ev.EV_CLOSED,
+      (_f, w) => got.push(`closed 0x${w.toString(16)}`),
+      null,
+    )!;
+    const rd = ev.event_new(
+      base,
+      s,
+      ev.EV_READ,
+      (_f, w) => got.push(`read 0x${w.toString(16)}`),
+      null,
+    )!;
+    ev.event_add(closed, null);
+    ev.event_add(rd, null);
+    expect(await ev.event_base_dispatch(base)).to.equal(1);
+    expect(got).to.deep.equal(["read 0x2", "closed 0x80"]);
+    ev.event_free(closed);
+    ev.event_free(rd);
   });
 
   it("a socket is writable at once; once its send buffer is full, only after the peer reads", async () => {

@@ -12,7 +12,8 @@ import * as compat from "../compat/event_compat.js";
 import type { EventBase } from "../src/core/event_base.js";
 import * as ev from "../src/event2/event.js";
 import * as thread from "../src/event2/thread.js";
-import { snprintf } from "../src/libc/index.js";
+import { evutil_socketpair } from "../src/event2/util_sockets.js";
+import { AF_UNIX, SOCK_STREAM, close, snprintf } from "../src/libc/index.js";
 import { projectRoot } from "./support/cc.js";
 
 const tv = (ms: number) => ({ tv_sec: Math.floor(ms / 1000), tv_usec: (ms % 1000) * 1000 });
@@ -133,6 +134,27 @@ describe("event2/event.h, event_compat.h, thread.h conformance", () => {
       }
     });
 
+    it("epoll's changelist variant names itself: EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST or EVENT_EPOLL_USE_CHANGELIST", () => {
+      const method = (flags: number) => {
+        const cfg = ev.event_config_new();
+        ev.event_config_set_flag(cfg, flags);
+        const b = ev.event_base_new_with_config(cfg)!;
+        ev.event_config_free(cfg);
+        const m = ev.event_base_get_method(b);
+        ev.event_base_free(b);
+        return m;
+      };
+      expect(method(ev.EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST)).to.equal("epoll (with changelist)");
+      process.env.EVENT_EPOLL_USE_CHANGELIST = "1";
+      try {
+        expect(method(0)).to.equal("epoll (with changelist)");
+        expect(method(ev.EVENT_BASE_FLAG_IGNORE_ENV)).to.equal("epoll");
+      } finally {
+        delete process.env.EVENT_EPOLL_USE_CHANGELIST;
+      }
+      expect(method(0)).to.equal("epoll");
+    });
+
     it("event_base_priority_init: 1..255; not while callbacks are active; new events go to the middle", () => {
       expect(ev.event_base_priority_init(base, 0)).to.equal(-1);
       expect(ev.event_base_priority_init(base, 256)).to.equal(-1);
@@ -191,17 +213,53 @@ describe("event2/event.h, event_compat.h, thread.h conformance", () => {
       expect(Math.abs(out.tv_sec - Date.now() / 1000)).to.be.lessThan(5);
     });
 
-    it("event_base_init_common_timeout: the same duration gives the same timeval, usable with event_add", async () => {
+    it("event_base_init_common_timeout: libevent's tagged timeval, the same one per duration, usable with event_add", async () => {
       const a = ev.event_base_init_common_timeout(base, tv(5))!;
+      const b = ev.event_base_init_common_timeout(base, tv(300))!;
+      // the magic 0x5 and the index above the microseconds
+      expect(a).to.deep.equal({ tv_sec: 0, tv_usec: 5000 | 0x50000000 });
+      expect(b).to.deep.equal({ tv_sec: 0, tv_usec: 300000 | 0x50100000 });
       expect(ev.event_base_init_common_timeout(base, tv(5))).to.equal(a);
-      expect(a).to.deep.equal(tv(5));
-      let fired = 0;
-      ev.event_add(
-        ev.evtimer_new(base, () => fired++, null)!,
-        a,
-      );
+      expect(ev.event_base_init_common_timeout(base, a)).to.equal(a);
+      // an over-long tv_usec is normalised first
+      const s2 = ev.event_base_init_common_timeout(base, { tv_sec: 0, tv_usec: 2_000_001 })!;
+      expect(s2).to.deep.equal({ tv_sec: 2, tv_usec: 1 | 0x50200000 });
+      expect(ev.event_base_init_common_timeout(base, { tv_sec: 2, tv_usec: 1 })).to.equal(s2);
+      // another base numbers its own
+      const other = ev.event_base_new()!;
+      expect(ev.event_base_init_common_timeout(other, tv(300))).to.deep.equal({
+        tv_sec: 0,
+        tv_usec: 300000 | 0x50000000,
+      });
+      ev.event_base_free(other);
+      const fired: string[] = [];
+      const t1 = ev.evtimer_new(base, () => fired.push("a"), null)!;
+      const t2 = ev.evtimer_new(base, () => fired.push("copy of b"), null)!;
+      ev.event_add(t1, a);
+      ev.event_add(t2, { ...b }); // recognised by its bits, as in C
+      const when = { tv_sec: 0, tv_usec: 0 };
+      const now = { tv_sec: 0, tv_usec: 0 };
+      ev.event_base_gettimeofday_cached(base, now);
+      expect(ev.event_pending(t2, ev.EV_TIMEOUT, when)).to.equal(ev.EV_TIMEOUT);
+      const ms = (when.tv_sec - now.tv_sec) * 1000 + (when.tv_usec - now.tv_usec) / 1000;
+      expect(ms).to.be.within(250, 350);
       expect(await ev.event_base_dispatch(base)).to.equal(1);
-      expect(fired).to.equal(1);
+      expect(fired).to.deep.equal(["a", "copy of b"]);
+      ev.event_free(t1);
+      ev.event_free(t2);
+    });
+
+    it("event_base_init_common_timeout: NULL with libevent's warning once 256 are in use", () => {
+      for (let i = 0; i < 256; i++)
+        expect(ev.event_base_init_common_timeout(base, { tv_sec: 1, tv_usec: i })).to.not.equal(
+          null,
+        );
+      let r: unknown;
+      const msgs = logged(() => (r = ev.event_base_init_common_timeout(base, tv(7000))));
+      expect(r).to.equal(null);
+      expect(msgs).to.deep.equal([
+        "2:event_base_init_common_timeout: Too many common timeouts already in use; we only support 256 per event_base",
+      ]);
     });
 
     it("event_base_get_running_event: the event whose callback runs, NULL otherwise", async () => {
@@ -382,6 +440,9 @@ describe("event2/event.h, event_compat.h, thread.h conformance", () => {
         ev.event_base_once(base, -1, ev.EV_TIMEOUT | ev.EV_PERSIST, noop, null, null),
       ).to.equal(-1);
       expect(ev.event_base_once(base, 10, ev.EV_SIGNAL, noop, null, null)).to.equal(-1);
+      // A refused combination is -1 even with a NULL callback: libevent never looks at it.
+      expect(ev.event_base_once(base, -1, 0, null as any, null, null)).to.equal(-1);
+      expect(ev.event_base_once(base, -1, ev.EV_PERSIST, null as any, null, null)).to.equal(-1);
       const got: unknown[] = [];
       expect(
         ev.event_base_once(base, -1, ev.EV_TIMEOUT, (fd, w, a) => got.push(fd, w, a), "x", null),
@@ -474,6 +535,35 @@ describe("event2/event.h, event_compat.h, thread.h conformance", () => {
       ev.event_enable_debug_mode();
       ev.libevent_global_shutdown();
     });
+  });
+
+  it("debug mode: EV_ET and level-triggered events on one descriptor refuse each other until libevent_global_shutdown", () => {
+    const p: number[] = [];
+    expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, p)).to.equal(0);
+    try {
+      const et = ev.event_new(base, p[0], ev.EV_READ | ev.EV_ET, noop, null)!;
+      const lt = ev.event_new(base, p[0], ev.EV_WRITE, noop, null)!;
+      const msgs = logged(() => {
+        ev.event_enable_debug_mode();
+        expect(ev.event_add(et, null)).to.equal(0);
+        expect(ev.event_add(lt, null)).to.equal(-1);
+        expect(ev.event_pending(lt, ev.EV_WRITE, null)).to.equal(0);
+        expect(ev.event_del(et)).to.equal(0);
+        expect(ev.event_add(lt, null)).to.equal(0);
+        expect(ev.event_add(et, null)).to.equal(-1);
+        ev.libevent_global_shutdown();
+        // without debug mode libevent lets them mix
+        expect(ev.event_add(et, null)).to.equal(0);
+      });
+      expect(msgs).to.deep.equal([
+        `2:Tried to mix edge-triggered and non-edge-triggered events on fd ${p[0]}`,
+        `2:Tried to mix edge-triggered and non-edge-triggered events on fd ${p[0]}`,
+      ]);
+      ev.event_free(et);
+      ev.event_free(lt);
+    } finally {
+      p.forEach((fd) => close(fd));
+    }
   });
 
   describe("misuse throws naming the function and the argument", () => {

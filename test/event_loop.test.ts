@@ -281,6 +281,40 @@ describe("event loop engine", () => {
     ]);
   });
 
+  it("one base receives signals: the last to add a signal event or to start a loop with one", async () => {
+    const b1 = newBase();
+    const b2 = newBase();
+    const got: string[] = [];
+    const e1 = ev.evsignal_new(b1, 10, () => got.push("b1"), null)!;
+    const e2 = ev.evsignal_new(b2, 10, () => got.push("b2"), null)!;
+    const warnings: string[] = [];
+    ev.event_set_log_callback((_s, m) => warnings.push(m));
+    ev.evsignal_add(e1, null);
+    ev.evsignal_add(e2, null);
+    ev.event_set_log_callback(null);
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.match(
+      /^Added a signal to event base 0x[0-9a-f]+ with signals already added/,
+    );
+    /** Sends SIGUSR1 to the process, waits until Node has seen it, then runs b1 and b2 once each. */
+    const round = async (first: EventBase, second: EventBase) => {
+      got.push("kill");
+      process.kill(process.pid, "SIGUSR1");
+      await new Promise((r) => setTimeout(r, 20));
+      await ev.event_base_loop(first, ev.EVLOOP_NONBLOCK);
+      await ev.event_base_loop(second, ev.EVLOOP_NONBLOCK);
+    };
+    await round(b2, b1); // b2 added last: only it sees the signal; b1's loop then claims signals
+    await round(b2, b1); // now only b1 sees it
+    ev.event_base_free(b1); // signals caught for a freed base are lost
+    got.push("kill");
+    process.kill(process.pid, "SIGUSR1");
+    await new Promise((r) => setTimeout(r, 20));
+    await ev.event_base_loop(b2, ev.EVLOOP_NONBLOCK);
+    ev.event_free(e2);
+    expect(got).to.deep.equal(["kill", "b2", "kill", "b1", "kill"]);
+  });
+
   it("wakes a waiting loop when Node activates an event", async () => {
     const base = newBase();
     const trace: number[] = [];

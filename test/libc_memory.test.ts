@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import * as m from "../src/libc/memory.js";
+import { evutil_parse_sockaddr_port } from "../src/event2/util.js";
+import { AF_INET, AF_INET6, htonl, htons } from "../src/libc/index.js";
 import * as errnoMod from "../src/libc/errno.js";
 
 describe("libc memory calls", () => {
@@ -118,6 +120,25 @@ describe("libc memory calls", () => {
     expect([...b]).to.deep.equal([0x41, 0x41, 0x41, 0, 0]);
     m.memset(b, -1, 5);
     expect([...b]).to.deep.equal([255, 255, 255, 255, 255]);
+  });
+
+  it("memcmp compares sockaddr objects as C's bytes (memcmp(&sin, &ss, sizeof(sin)))", () => {
+    const parsed: Record<string, unknown> = {};
+    expect(evutil_parse_sockaddr_port("192.168.0.1:50", parsed, { value: 128 })).to.equal(0);
+    const sin: Record<string, unknown> = {};
+    m.memset(sin, 0, 16);
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons(50);
+    sin.sin_addr = { s_addr: htonl(0xc0a80001) };
+    expect(m.memcmp(sin, parsed, 16)).to.equal(0);
+    sin.sin_port = htons(51);
+    // the port's low byte (network order) is the first to differ: 0x32 - 0x33
+    expect(m.memcmp(parsed, sin, 16)).to.equal(-1);
+    const six: Record<string, unknown> = {};
+    expect(evutil_parse_sockaddr_port("[ffff::1]:1000", six, { value: 128 })).to.equal(0);
+    expect(m.memcmp(six, parsed, 2)).to.equal(AF_INET6 - AF_INET);
+    expect(m.memcmp({}, Uint8Array.of(0, 0), 2)).to.equal(0); // a zeroed sockaddr_storage
+    expect(() => m.memcmp({ tv_sec: 1 }, {}, 1)).to.throw(TypeError, /memcmp: argument 's1'/);
   });
 
   it("memcmp compares n unsigned bytes, NULs included", () => {

@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { projectRoot } from "./support/cc.js";
 import * as p from "../src/libc/process.js";
 import * as sig from "../src/libc/signal.js";
+import * as ev from "../src/event2/event.js";
 import * as t from "../src/libc/time.js";
 import * as errnoMod from "../src/libc/errno.js";
 
@@ -224,6 +225,37 @@ describe("libc signal", () => {
       expect(errnoMod.errno).to.equal(errnoMod.EINVAL);
     }
     expect(process.listenerCount("SIGKILL")).to.equal(0);
+  });
+
+  it("kill to this process and raise deliver before they return: to the signal() handler, or to the event base", async () => {
+    const got: string[] = [];
+    sig.signal(sig.SIGUSR2, (n) => got.push(`handler ${n}`));
+    expect(sig.kill(p.getpid(), sig.SIGUSR2)).to.equal(0);
+    expect(got).to.deep.equal(["handler 12"]);
+    expect(sig.raise(sig.SIGUSR2)).to.equal(0);
+    expect(got).to.have.length(2);
+    // an event watching the signal takes it, as libevent's handler would
+    const base = ev.event_base_new()!;
+    const e = ev.evsignal_new(base, sig.SIGUSR2, (fd) => got.push(`event ${fd}`), null)!;
+    ev.evsignal_add(e, null);
+    expect(sig.kill(p.getpid(), sig.SIGUSR2)).to.equal(0);
+    expect(await ev.event_base_loop(base, ev.EVLOOP_NONBLOCK)).to.equal(0);
+    ev.event_free(e);
+    ev.event_base_free(base);
+    sig.signal(sig.SIGUSR2, sig.SIG_DFL);
+    expect(got).to.deep.equal(["handler 12", "handler 12", "event 12"]);
+    expect(sig.kill(p.getpid(), 0)).to.equal(0);
+    expect(sig.NSIG).to.equal(65);
+  });
+
+  it("kill refuses what Linux refuses: EINVAL for no signal, ESRCH for no process", () => {
+    expect([sig.kill(p.getpid(), 65), errnoMod.errno]).to.deep.equal([-1, errnoMod.EINVAL]);
+    expect([sig.raise(-1), errnoMod.errno]).to.deep.equal([-1, errnoMod.EINVAL]);
+    expect([sig.kill(2 ** 22 + 1, sig.SIGUSR1), errnoMod.errno]).to.deep.equal([
+      -1,
+      errnoMod.ESRCH,
+    ]);
+    expect(() => sig.kill("1" as any, 1)).to.throw(TypeError, /kill: argument 'pid'/);
   });
 
   it("has Linux's signal numbers", () => {

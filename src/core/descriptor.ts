@@ -32,10 +32,15 @@ export const POLLERR = 0x008;
 export const POLLHUP = 0x010;
 export const POLLRDHUP = 0x2000;
 
-/** What an event with `events` receives for epoll's `mask`, as libevent's epoll backend maps it. */
+/**
+ * What an event with `events` receives for epoll's `mask`, as libevent's
+ * epoll backend maps it: an error, or a hang-up without RDHUP, is readable
+ * and writable; otherwise each bit counts (a hang-up after the peer's EOF
+ * still reports EV_CLOSED).
+ */
 export function resultFor(events: number, mask: number): number {
   let r = 0;
-  if (mask & (POLLHUP | POLLERR)) r = EV_READ | EV_WRITE;
+  if (mask & POLLERR || (mask & POLLHUP && !(mask & POLLRDHUP))) r = EV_READ | EV_WRITE;
   else {
     if (mask & POLLIN) r |= EV_READ;
     if (mask & POLLOUT) r |= EV_WRITE;
@@ -111,9 +116,18 @@ export abstract class Descriptor implements IoSource {
       warn(`event_add: cannot watch fd ${ev.fd}: ${why}`);
       return false;
     }
+    const before = this.interest(ev.base);
     this.watchers.push(ev);
-    // A descriptor that is ready when added is reported by the next poll.
+    // A descriptor that is ready when added is reported by the next poll. For
+    // EV_ET that takes an epoll_ctl: only an event asking for something new
+    // makes one, and it re-arms the base's whole entry for this descriptor.
+    if (ev.events & EV_ET && !(this.interest(ev.base) & ~before)) return true;
     ev.base?.pollSoon(ev, true);
+    if (ev.events & EV_ET)
+      for (let i = this.watchers.length - 2; i >= 0; i--) {
+        const w = this.watchers[i];
+        if (w.base === ev.base && w.events & EV_ET) w.base?.pollSoon(w); // newest first, as libevent activates them
+      }
     return true;
   }
 
@@ -149,16 +163,37 @@ export abstract class Descriptor implements IoSource {
   /**
    * Node reported something: `edge` holds what newly happened (bytes or a
    * connection arrived, room to write returned, the peer shut down, an error).
-   * Level-triggered watchers get the current readiness, EV_ET ones the edge.
+   * Level-triggered watchers get the current readiness. EV_ET ones get it too
+   * when epoll would wake their base's entry for this descriptor (one entry
+   * per descriptor and base, for all its events): on a change of state (EOF,
+   * hang-up, error), or on news its events ask for.
    */
   protected notify(edge: number): void {
     if (this.closed) return;
     const level = this.poll();
     for (let i = this.watchers.length - 1; i >= 0; i--) {
       const ev = this.watchers[i];
-      const res = resultFor(ev.events, ev.events & EV_ET ? edge : level);
+      const res = this.wakes(ev, edge) ? resultFor(ev.events, level) : 0;
       if (res) ev.base?.activate(ev, res);
     }
+  }
+
+  /** Whether news `edge` wakes `ev`: always if level-triggered; for EV_ET, as its epoll entry would. */
+  private wakes(ev: Event, edge: number): boolean {
+    if (!(ev.events & EV_ET) || edge & (POLLRDHUP | POLLHUP | POLLERR)) return true;
+    return (edge & this.interest(ev.base)) !== 0;
+  }
+
+  /** The POLL* bits the events of `base` on this descriptor ask epoll for. */
+  private interest(base: Event["base"]): number {
+    let m = 0;
+    for (const w of this.watchers)
+      if (w.base === base)
+        m |=
+          (w.events & EV_READ ? POLLIN : 0) |
+          (w.events & EV_WRITE ? POLLOUT : 0) |
+          (w.events & EV_CLOSED ? POLLRDHUP : 0);
+    return m;
   }
 
   /** A change caused by the program's own call: reported in the next pass, not this one. */
@@ -171,9 +206,9 @@ export abstract class Descriptor implements IoSource {
    * poll between passes (pollSoon), as epoll_wait would report it, with no
    * Node turn in between.
    */
-  protected notifyNextPoll(): void {
+  protected notifyNextPoll(edge: number): void {
     if (this.closed) return;
-    for (const ev of this.watchers) ev.base?.pollSoon(ev);
+    for (const ev of this.watchers) if (this.wakes(ev, edge)) ev.base?.pollSoon(ev);
   }
 
   /** close(2): the number leaves the table; subclasses release their Node objects too. */

@@ -9,6 +9,7 @@
 // Promise settled by the next activation or timer deadline; a ref'd Node
 // handle keeps the process alive while a loop runs (contract 9).
 import { Callback, CallbackQueue, CbState, Deferred } from "./callback.js";
+import { CommonTimeouts } from "./common_timeout.js";
 import { Event, type EventCb, type FinalizeCb } from "./event.js";
 import {
   EVLOOP_NONBLOCK,
@@ -24,11 +25,11 @@ import {
   EV_TIMEOUT,
   EV_WRITE,
 } from "./flags.js";
-import { lookupFd } from "./io_source.js";
+import { lookupFd, whenSettled } from "./io_source.js";
 // The backend behind descriptor events: loading it registers fds 0-2 and the fd resolver.
 import "./descriptor_table.js";
 import { warn } from "./log.js";
-import { NSIG, signalSource, signalWatchers } from "./signals.js";
+import { NSIG, claimSignals, releaseSignals, signalSource, signalWatchers } from "./signals.js";
 import { monoToWallUs, monotonicUs, sleepVirtual, virtualClockOn } from "./time.js";
 import { TimerHeap } from "./timer_heap.js";
 import { performance } from "node:perf_hooks";
@@ -263,10 +264,17 @@ export class EventBase {
     return 0;
   }
 
+  /** event_enable_debug_mode was called: libevent then also refuses some combinations. */
+  static debugMode = false;
+
   /** Starts watching an event's descriptor or signal; a negative fd is accepted and never fires. */
   private watch(ev: Event): boolean {
     if (ev.events & EV_SIGNAL) return signalSource.watch(ev);
     if (ev.fd < 0) return true;
+    if (EventBase.debugMode && this.mixesEdgeTriggering(ev)) {
+      warn(`Tried to mix edge-triggered and non-edge-triggered events on fd ${ev.fd}`);
+      return false;
+    }
     const src = ev.io ?? lookupFd(ev.fd);
     // A source that refuses says why itself.
     if (!src) warn(`event_add: descriptor ${ev.fd} is not one this library can watch`);
@@ -274,6 +282,13 @@ export class EventBase {
       ev.io = src;
       return true;
     }
+    return false;
+  }
+
+  /** Whether the newest event inserted on ev's descriptor disagrees with it about EV_ET (evmap_io_add's check). */
+  private mixesEdgeTriggering(ev: Event): boolean {
+    for (let e = this.insTail; e; e = e.insPrev)
+      if (e.fd === ev.fd && !(e.events & EV_SIGNAL)) return ((e.events ^ ev.events) & EV_ET) !== 0;
     return false;
   }
 
@@ -452,18 +467,28 @@ export class EventBase {
 
   // ---- event_base_once and loop control ----
 
+  /** event_base_init_common_timeout's timevals, which event_add recognises. */
+  readonly commonTimeouts = new CommonTimeouts();
+
+  /** Whether event_base_once takes `events`: a timeout alone, or some I/O; never a signal or EV_PERSIST. */
+  static onceAccepts(events: number): boolean {
+    return (
+      !(events & (EV_SIGNAL | EV_PERSIST)) &&
+      (events & (EV_TIMEOUT | EV_READ | EV_WRITE | EV_CLOSED)) !== 0
+    );
+  }
+
   /** event_base_once: a one-shot timer or I/O event, freed after it runs. */
   once(fd: number, events: number, cb: EventCb, arg: any, timeoutUs: number | null): number {
-    if (events & (EV_SIGNAL | EV_PERSIST)) return -1;
+    if (!EventBase.onceAccepts(events)) return -1;
     const io = events & (EV_READ | EV_WRITE | EV_CLOSED);
-    if ((events & (EV_TIMEOUT | io)) === EV_TIMEOUT) {
+    if (!io) {
       const ev = new Event(this, -1, 0, cb, arg);
       // An immediate timer is activated at once: fast, and in order with other activations.
       if (!timeoutUs) this.activate(ev, EV_TIMEOUT, 1);
       else this.add(ev, timeoutUs);
       return 0;
     }
-    if (!io) return -1;
     return this.add(new Event(this, fd, io, cb, arg), timeoutUs);
   }
 
@@ -492,6 +517,7 @@ export class EventBase {
       return -1;
     }
     this.running = true;
+    claimSignals(this);
     this.cacheMono = 0;
     this.gotExit = this.gotBreak = false;
     this.startKeepAlive();
@@ -569,6 +595,9 @@ export class EventBase {
         performance.now() - this.lastNodeTurn < NODE_TURN_INTERVAL_MS
       )
         return null;
+      const settling = whenSettled();
+      if (settling)
+        return settling.then(() => new Promise<void>((r) => setImmediate(this.settledTurn, r)));
       return this.nodeTurn();
     }
     if (next && virtualClockOn()) {
@@ -589,6 +618,13 @@ export class EventBase {
     this.lastNodeTurn = performance.now();
     resolve();
   };
+
+  /**
+   * Ends the turn two poll phases after settling: the first has a new handle
+   * read what waits (libuv stops at a short read), the second the EOF behind it.
+   */
+  private readonly settledTurn = (resolve: () => void) =>
+    setImmediate(() => setImmediate(this.endTurn, resolve));
 
   /** A wait ends at the next timer's deadline (beyond Node's longest delay, the keep-alive re-arms it). */
   private armWaitTimer(): void {
@@ -727,6 +763,7 @@ export class EventBase {
       while (this.later.head) deleted += this.cancelForFree(this.later.head, runFinalizers);
     }
     this.freed = true;
+    releaseSignals(this);
     this.stopWaiting();
   }
 

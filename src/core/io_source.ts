@@ -42,3 +42,26 @@ export function setFdResolver(r: (fd: number) => IoSource | null): void {
 export function lookupFd(fd: number): IoSource | undefined {
   return byFd.get(fd) ?? resolver?.(fd) ?? undefined;
 }
+
+// Kernel work a program's own call started that C finishes before the call
+// returns: a socketpair's two handles arrive from libuv a moment later. A
+// non-blocking poll waits for that work, so it sees the pair (and what was
+// written to it) as epoll_wait(0) would.
+let unsettled = 0;
+let onSettled: (() => void)[] = [];
+
+export function unsettle(): void {
+  unsettled++;
+}
+
+export function settle(): void {
+  if (--unsettled > 0) return;
+  const waiters = onSettled;
+  onSettled = [];
+  for (const w of waiters) w();
+}
+
+/** Resolves once no such work is under way; null if none is. */
+export function whenSettled(): Promise<void> | null {
+  return unsettled === 0 ? null : new Promise((resolve) => onSettled.push(resolve));
+}

@@ -136,7 +136,7 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
   changed(edge: number): void {
     if (this.state === "connecting" && this.conduit!.dead) return this.connectFailed();
     // A pair end changes only inside the program's calls (the other end's send or close).
-    if (this.memoryPair) this.notifyNextPoll();
+    if (this.memoryPair) this.notifyNextPoll(edge);
     else this.notify(edge);
   }
 

@@ -116,6 +116,37 @@ const FIELDS = [
   "sun_path",
 ];
 
+/**
+ * The bytes a sockaddr object stands for in C's memory (what memcmp sees):
+ * sockaddr_in (16), sockaddr_in6 (28), sockaddr_un (110); an empty object is
+ * a zeroed sockaddr_storage (128). Null for an object of another family.
+ */
+export function sockaddrImage(sa: object): Uint8Array | null {
+  const o = sa as Obj;
+  const family = familyOf(sa);
+  const size = family === AF_INET ? 16 : family === AF_INET6 ? 28 : family === AF_UNIX ? 110 : 128;
+  const b = new Uint8Array(size);
+  const v = new DataView(b.buffer);
+  if (family === -1) return Object.keys(o).length === 0 ? b : null;
+  v.setUint16(0, family, LE);
+  if (family === AF_INET) {
+    v.setUint16(2, num(o.sin_port), LE);
+    v.setUint32(4, num(((o.sin_addr ?? {}) as Obj).s_addr) >>> 0, LE);
+  } else if (family === AF_INET6) {
+    v.setUint16(2, num(o.sin6_port), LE);
+    v.setUint32(4, num(o.sin6_flowinfo) >>> 0, LE);
+    const a = ((o.sin6_addr ?? {}) as Obj).s6_addr;
+    if (a instanceof Uint8Array) b.set(a.subarray(0, 16), 8);
+    v.setUint32(24, num(o.sin6_scope_id) >>> 0, LE);
+  } else if (family === AF_UNIX) {
+    const p = o.sun_path;
+    const path =
+      typeof p === "string" ? Buffer.from(p, "utf8") : p instanceof Uint8Array ? p : null;
+    if (path) b.set(path.subarray(0, 108), 2);
+  } else return null;
+  return b;
+}
+
 /** The socklen C reports for `a`: 16, 28, or 2 + path + NUL for AF_UNIX (2 when unnamed). */
 export function sockaddrLen(a: Address): number {
   if (a.family === AF_INET) return 16;

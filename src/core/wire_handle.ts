@@ -9,6 +9,7 @@
 import { readSync } from "node:fs";
 import { EAGAIN, EINTR } from "../libc/errno.js";
 import { binding, type StreamHandle } from "./net_handles.js";
+import { settle, unsettle } from "./io_source.js";
 import type { Wire, WireOwner } from "./wire.js";
 
 interface WriteReq {
@@ -194,15 +195,23 @@ export class HandleWire implements Wire {
     this.shutting = this.shutdown();
   }
 
-  /** uv_shutdown: libuv sends the FIN after the queued writes. False if it refused. */
+  /**
+   * uv_shutdown: libuv sends the FIN after the queued writes. False if it
+   * refused. With nothing queued, a poll waits for the FIN, which shutdown(2)
+   * would have sent at once; behind queued bytes the peer sees them first anyway.
+   */
   private shutdown(): boolean {
     const req = new ShutdownWrap();
     req.handle = this.h;
+    const awaited = this.h.writeQueueSize === 0;
     req.oncomplete = () => {
       this.shutting = false;
+      if (awaited) settle();
       if (this.closeAfterShutdown) this.h.close();
     };
-    return this.h.shutdown(req) === 0;
+    if (this.h.shutdown(req) !== 0) return false;
+    if (awaited) unsettle();
+    return true;
   }
 
   close(reset: boolean): void {

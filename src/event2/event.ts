@@ -180,9 +180,15 @@ function newBase(cfg: EventConfig | null): EventBase | null {
     warn("event_base_new_with_config: no event mechanism available");
     return null;
   }
-  if (process.env.EVENT_SHOW_METHOD !== undefined) log(EVENT_LOG_MSG, `libevent using: ${m.name}`);
+  // epoll's changelist variant, which the flag or EVENT_EPOLL_USE_CHANGELIST selects, names itself.
+  const changelist =
+    m.name === "epoll" &&
+    (flags & EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST ||
+      (env && process.env.EVENT_EPOLL_USE_CHANGELIST !== undefined));
+  const method = changelist ? "epoll (with changelist)" : m.name;
+  if (process.env.EVENT_SHOW_METHOD !== undefined) log(EVENT_LOG_MSG, `libevent using: ${method}`);
   return new EventBase({
-    method: m.name,
+    method,
     features: m.features,
     maxDispatchUs: cfg ? cfg.maxDispatchUs : -1,
     maxCallbacks: cfg ? cfg.maxCallbacks : INT_MAX,
@@ -228,7 +234,7 @@ export function event_base_loop(base: EventBase, flags: number): Promise<number>
 
 /** Ends the loop after `tv` (NULL: after the current pass), as a one-shot timer event. */
 export function event_base_loopexit(base: EventBase | null, tv: Timeval | null): number {
-  const us = check.timeval("event_base_loopexit", tv);
+  const us = timeoutArg("event_base_loopexit", base, tv);
   if (base === null || base === undefined) return -1;
   return check.base("event_base_loopexit", base).loopExit(us);
 }
@@ -355,23 +361,26 @@ export function event_base_get_running_event(base: EventBase): Event | null {
   return cb instanceof Event ? cb : null;
 }
 
-const commonTimeouts = new WeakMap<EventBase, Map<number, Timeval>>();
+/** A timeout argument: a common timeout of `base` stands for its duration, as libevent reads its bits. */
+function timeoutArg(fn: string, base: EventBase | null, tv: Timeval | null): number | null {
+  const us = check.timeval(fn, tv);
+  return us === null || !(base instanceof EventBase)
+    ? us
+    : (base.commonTimeouts.durationUs(tv!) ?? us);
+}
 
 /**
- * Common timeouts are a libevent optimisation with a magic-tagged timeval.
- * Here the duration itself serves: the same duration gives back the same
- * object, as libevent returns the same pointer.
+ * A timeval tagged as libevent tags it (magic and index above the
+ * microseconds), which event_add and event_base_once take as the duration;
+ * the same duration gives back the same object, as C gets the same pointer.
+ * NULL once 256 are in use.
  */
 export function event_base_init_common_timeout(base: EventBase, duration: Timeval): Timeval | null {
   const fn = "event_base_init_common_timeout";
   const b = check.base(fn, base);
-  const us = check.timeval(fn, duration, "duration");
-  if (us === null) throw args.typeError(fn, "duration", "is NULL");
-  let m = commonTimeouts.get(b);
-  if (!m) commonTimeouts.set(b, (m = new Map()));
-  let tv = m.get(us);
-  if (!tv) m.set(us, (tv = usToTimeval(us)));
-  return tv;
+  if (check.timeval(fn, duration, "duration") === null)
+    throw args.typeError(fn, "duration", "is NULL");
+  return b.commonTimeouts.get(duration);
 }
 
 export type event_base_foreach_event_cb = (base: EventBase, ev: Event, arg: any) => number;
@@ -526,7 +535,7 @@ function baseOf(fn: string, warnAs: string, e: Event): EventBase | null {
 
 export function event_add(ev: Event, tv: Timeval | null): number {
   const e = check.event("event_add", ev);
-  const us = check.timeval("event_add", tv);
+  const us = timeoutArg("event_add", e.base, tv);
   const b = baseOf("event_add", "event_add", e);
   return b ? b.add(e, us) : -1;
 }
@@ -687,8 +696,14 @@ export function event_free_finalize(
   return finalizeEvent("event_free_finalize", flags, ev, cb, true);
 }
 
-/** A no-op: debug mode's checks on misused events always run here, as TypeErrors. */
-export function event_enable_debug_mode(): void {}
+/**
+ * Debug mode's checks on misused events always run here, as TypeErrors; what
+ * it adds is libevent's refusal to mix EV_ET and level-triggered events on one
+ * descriptor (event_add returns -1).
+ */
+export function event_enable_debug_mode(): void {
+  EventBase.debugMode = true;
+}
 
 /** Marks an event set up with event_assign as no longer one (event_initialized then says 0). */
 export function event_debug_unassign(ev: Event | object): void {
@@ -728,8 +743,10 @@ export function event_set_mem_functions(
   args.optFn(fn, "free_fn", free_fn);
 }
 
-/** Nothing global to release. */
-export function libevent_global_shutdown(): void {}
+/** Ends debug mode, as libevent's does; there is nothing else global to release. */
+export function libevent_global_shutdown(): void {
+  EventBase.debugMode = false;
+}
 
 /**
  * A one-shot event freed after it runs: a timer (EV_TIMEOUT; a NULL or zero
@@ -748,9 +765,11 @@ export function event_base_once(
   const f = check.fd(fn, fd);
   const what = args.int(fn, "events", events);
   const c = args.optFn<EventCb>(fn, "callback", cb);
-  const us = check.timeval(fn, tv);
+  const us = timeoutArg(fn, base, tv);
   if (base === null || base === undefined) return -1;
   const b = check.base(fn, base);
+  // libevent refuses a bad combination before it looks at the callback.
+  if (!EventBase.onceAccepts(what)) return -1;
   if (!c) throw args.typeError(fn, "callback", "is NULL");
   return b.once(f, what, c, arg, us);
 }

@@ -39,6 +39,7 @@ export const ENOTDIR = 20;
 export const ENOTSOCK = 88;
 export const EPERM = 1;
 export const EPIPE = 32;
+export const ESRCH = 3;
 export const EPROTONOSUPPORT = 93;
 export const ETIMEDOUT = 110;
 export const EWOULDBLOCK = 11;

@@ -6,6 +6,7 @@ import { EV_SIZE_MAX, describe, int, isPlainStruct, size, typeError } from "../a
 import { ENOMEM, set_errno } from "./errno.js";
 import { mem, memSrc, within } from "./cstring.js";
 import { boxBytes, fillBox, isIntBox } from "../int_box.js";
+import { sockaddrImage } from "../core/sockaddr.js";
 
 /** size bytes, zeroed (so malloc behaves as calloc; C leaves them unspecified). */
 export function malloc(n: number): Uint8Array | null {
@@ -84,14 +85,33 @@ export function memset<T extends Uint8Array | object>(s: T, c: number, n: number
   return s;
 }
 
-/** The difference of the first differing bytes (as unsigned char), or 0. */
-export function memcmp(s1: Uint8Array | string, s2: Uint8Array | string, n: number): number {
-  const a = memSrc("memcmp", "s1", s1);
-  const b = memSrc("memcmp", "s2", s2);
+/**
+ * The difference of the first differing bytes (as unsigned char), or 0.
+ * Sockaddr objects (`memcmp(&sin, &ss, sizeof(sin))`) compare as C's bytes.
+ */
+export function memcmp(
+  s1: Uint8Array | string | object,
+  s2: Uint8Array | string | object,
+  n: number,
+): number {
+  const a = cmpArg("s1", s1);
+  const b = cmpArg("s2", s2);
   const len = size("memcmp", "n", n);
   within("memcmp", len, "n", ["s1", a], ["s2", b]);
   for (let i = 0; i < len; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return 0;
+}
+
+function cmpArg(arg: string, v: unknown): Uint8Array {
+  if (!isPlainStruct(v)) return memSrc("memcmp", arg, v);
+  const image = sockaddrImage(v);
+  if (!image)
+    throw typeError(
+      "memcmp",
+      arg,
+      "is a struct object memcmp cannot see as bytes (only sockaddrs)",
+    );
+  return image;
 }
 
 /** C's pointer to the first byte c among the first n: a view of s from there, or null. */

@@ -2,10 +2,13 @@
 // signal numbers. A handler runs from Node's event loop (while a loop is
 // dispatching, or whenever the program is idle), never in the middle of
 // other JavaScript; it stays installed after each delivery, as glibc's
-// BSD-style signal() does.
+// BSD-style signal() does. kill(2) and raise(3) to this process deliver
+// before they return, as Linux does.
 import { describe, int, typeError } from "../args.js";
-import { signalName } from "../core/signals.js";
-import { EINVAL, set_errno } from "./errno.js";
+import { NSIG, raiseWatched, signalName } from "../core/signals.js";
+import { EINVAL, EPERM, ESRCH, set_errno } from "./errno.js";
+
+export { NSIG };
 
 export const SIGHUP = 1;
 export const SIGINT = 2;
@@ -68,4 +71,39 @@ export function signal(sig: number, handler: SigHandler | null): SigHandler | ty
 function refuse(): typeof SIG_ERR {
   set_errno(EINVAL);
   return SIG_ERR;
+}
+
+/**
+ * kill(2): 0, or -1 with errno (EINVAL, ESRCH, EPERM). To this process the
+ * signal is delivered before kill returns: to the event base receiving
+ * signals when an event watches it (libevent's handler), else to the
+ * handler signal() installed, else with its default action.
+ */
+export function kill(pid: number, sig: number): number {
+  const p = int("kill", "pid", pid);
+  const n = int("kill", "sig", sig);
+  const name = signalName(n);
+  if (n !== 0 && !name) return refuse();
+  if (p === process.pid) return raiseSelf(n);
+  try {
+    process.kill(p, n === 0 ? 0 : name);
+    return 0;
+  } catch (e) {
+    set_errno((e as NodeJS.ErrnoException).code === "EPERM" ? EPERM : ESRCH);
+    return -1;
+  }
+}
+
+/** raise(3): kill(getpid(), sig). */
+export function raise(sig: number): number {
+  const n = int("raise", "sig", sig);
+  return n !== 0 && !signalName(n) ? refuse() : raiseSelf(n);
+}
+
+function raiseSelf(n: number): number {
+  if (n === 0 || raiseWatched(n)) return 0;
+  const h = installed.get(n)?.handler;
+  if (typeof h === "function") h(n);
+  else if (h !== SIG_IGN) process.kill(process.pid, signalName(n)!);
+  return 0;
 }
