@@ -122,7 +122,7 @@ export abstract class Descriptor implements IoSource {
     // EV_ET that takes an epoll_ctl: only an event asking for something new
     // makes one, and it re-arms the base's whole entry for this descriptor.
     if (ev.events & EV_ET && !(this.interest(ev.base) & ~before)) return true;
-    ev.base?.pollSoon(ev, true);
+    ev.base?.pollSoon(ev);
     if (ev.events & EV_ET)
       for (let i = this.watchers.length - 2; i >= 0; i--) {
         const w = this.watchers[i];

@@ -107,8 +107,6 @@ export class EventBase {
   private keepAlive: NodeJS.Timeout | null = null;
   private wakeImmediate: NodeJS.Immediate | null = null;
   private lastNodeTurn = 0;
-  /** A read watch began since the last poll: the kernel may hold bytes Node has not reported. */
-  private newReadWatch = false;
 
   constructor(opts: BaseOptions = {}) {
     this.method = opts.method ?? "epoll";
@@ -315,12 +313,8 @@ export class EventBase {
     return out;
   }
 
-  /**
-   * Has the next poll check `ev`'s descriptor again (a level-triggered event
-   * just run, or any event just `added` to its descriptor).
-   */
-  pollSoon(ev: Event, added = false): void {
-    if (added && ev.events & (EV_READ | EV_CLOSED)) this.newReadWatch = true;
+  /** Has the next poll check `ev`'s descriptor again (a level-triggered event just run, or just added). */
+  pollSoon(ev: Event): void {
     if (ev.pollQueued) return;
     ev.pollQueued = true;
     this.pollList[this.pollLen++] = ev;
@@ -526,16 +520,11 @@ export class EventBase {
         this.continueFlag = false;
         this.nDeferredsQueued = 0;
         if (this.gotExit || this.gotBreak) return 0;
-        // Node's turn comes before the poll when one is due, or when a new
-        // read watch may find bytes only Node can report: what arrived is
+        // Node's turn comes before the poll when one is due: what arrived is
         // then reported with what was ready already, per descriptor, as one
         // epoll_wait returns it.
-        if (
-          this.pollLen > 0 &&
-          (this.newReadWatch || performance.now() - this.lastNodeTurn >= NODE_TURN_INTERVAL_MS)
-        )
+        if (this.pollLen > 0 && performance.now() - this.lastNodeTurn >= NODE_TURN_INTERVAL_MS)
           await this.nodeTurn();
-        this.newReadWatch = false;
         this.pollDescriptors();
         const block = this.nActive === 0 && !(flags & EVLOOP_NONBLOCK);
         if (!(flags & EVLOOP_NO_EXIT_ON_EMPTY) && !this.hasEvents() && this.nActive === 0) return 1;
