@@ -9,6 +9,8 @@ import {
   event_base_dispatch,
   event_base_free,
   event_base_new,
+  event_base_once,
+  EV_TIMEOUT,
   type EventBase,
 } from "../src/event2/event.js";
 import * as d from "../src/event2/dns.js";
@@ -137,7 +139,8 @@ describe("event2/dns.h", function () {
       expect(byName).to.deep.equal({
         "nope.test": [d.DNS_ERR_NOTEXIST, 0, 0, null],
         "v4only.test": [d.DNS_ERR_NODATA, 0, 0, null],
-        "servfail.test": [d.DNS_ERR_SERVERFAILED, 0, 0, null],
+        // evdns takes a SERVFAIL for a timeout (it retransmits, then gives up).
+        "servfail.test": [d.DNS_ERR_TIMEOUT, 0, 0, null],
         "refused.test": [d.DNS_ERR_REFUSED, 0, 0, null],
         "silent.test": [d.DNS_ERR_TIMEOUT, 0, 0, null],
       });
@@ -423,7 +426,11 @@ describe("event2/dns.h", function () {
       expect(u.ntohs(out.sin6_port)).to.equal(5353);
       expect(d.evdns_base_get_nameserver_addr(b, 0, {}, 8)).to.equal(16);
       expect(d.evdns_base_get_nameserver_addr(b, 2, {}, 128)).to.equal(-1);
+      expect(d.evdns_base_get_nameserver_addr(b, 0, null, 0), "NULL with no room").to.equal(16);
       d.evdns_base_free(b, 0);
+      const empty = d.evdns_base_new(base, 0) as d.evdns_base;
+      expect(d.evdns_base_get_nameserver_addr(empty, 0, null, 0)).to.equal(-1);
+      d.evdns_base_free(empty, 0);
     });
 
     it("a freed base, a missing callback or a wrong object are TypeErrors naming the function and argument", () => {
@@ -458,6 +465,101 @@ describe("event2/dns.h", function () {
       d.evdns_base_resolve_ipv4(dns, "a.test", 0, cb, null);
       await event_base_dispatch(base);
       expect(got[0].result).to.equal(0);
+    });
+  });
+
+  describe("nameserver failures, as regress_dns.c sees them", () => {
+    let logs: string[];
+    beforeEach(() => {
+      logs = [];
+      d.evdns_set_log_fn((warn, msg) => {
+        if (!/^(Resolve requested|Added nameserver|Sending probe)/.test(msg))
+          logs.push(`${warn} ${msg}`);
+      });
+    });
+    afterEach(() => d.evdns_set_log_fn(null));
+    const addr = () => `127.0.0.1:${server.port}`;
+
+    it("an empty name with search domains is no request: NULL, and no callback", async () => {
+      const { got, cb } = collector();
+      d.evdns_base_search_add(dns, "whatever.example.com");
+      expect(d.evdns_base_resolve_ipv4(dns, "", 0, cb, null)).to.equal(null);
+      expect(await event_base_dispatch(base)).to.equal(1);
+      expect(got).to.deep.equal([]);
+    });
+
+    it("NOTIMPL or REFUSED marks the nameserver failed and sends the request once more to one added since", async () => {
+      const second = await startDnsServer({ "odd.test": { A: ["10.7.7.7"] } });
+      try {
+        server.zones["odd.test"] = { rcode: 4 };
+        server.zones["no.test"] = { rcode: 5 };
+        d.evdns_base_set_option(dns, "initial-probe-timeout:", "0.1");
+        const { got, cb } = collector();
+        d.evdns_base_resolve_ipv4(dns, "no.test", 0, cb, "refused");
+        await event_base_dispatch(base);
+        d.evdns_base_resolve_ipv4(dns, "odd.test", 0, cb, "reissued");
+        expect(d.evdns_base_nameserver_ip_add(dns, `127.0.0.1:${second.port}`)).to.equal(0);
+        await event_base_dispatch(base);
+        expect(got.map((a) => [a.arg, a.result, a.addresses])).to.deep.equal([
+          ["refused", d.DNS_ERR_REFUSED, null],
+          ["reissued", d.DNS_ERR_NONE, [htonl(0x0a070707)]],
+        ]);
+        expect(second.log).to.deep.equal(["odd.test A"]);
+        expect(logs).to.include.members([
+          `0 Nameserver ${addr()} has failed: Bad response 5 (refused)`,
+          `0 Nameserver ${addr()} has failed: Bad response 4 (query not implemented)`,
+        ]);
+      } finally {
+        await second.close();
+      }
+    });
+
+    it("a timed-out nameserver is probed with google.com after initial-probe-timeout; dispatch runs until it is back up", async () => {
+      server.zones["gone.test"] = { silent: true };
+      expect(d.evdns_base_set_option(dns, "initial-probe-timeout:", "0.2")).to.equal(0);
+      const { got, cb } = collector();
+      server.log.length = 0;
+      let timedOutAt = 0;
+      d.evdns_base_resolve_ipv4(
+        dns,
+        "gone.test",
+        0,
+        (...a: Parameters<typeof cb>) => {
+          timedOutAt = Date.now();
+          cb(...a);
+        },
+        null,
+      );
+      expect(await event_base_dispatch(base)).to.equal(1);
+      expect(Date.now() - timedOutAt).to.be.at.least(180);
+      expect(got.map((a) => a.result)).to.deep.equal([d.DNS_ERR_TIMEOUT]);
+      expect(server.log).to.deep.equal(["gone.test A", "google.com A"]);
+      expect(logs).to.deep.equal([
+        `0 Nameserver ${addr()} has failed: request timed out.`,
+        "0 All nameservers have failed",
+        `0 Nameserver ${addr()} is back up`,
+      ]);
+    });
+
+    it("a failed probe waits three times longer for the next; freeing the base stops probing", async () => {
+      server.zones["gone.test"] = { silent: true };
+      server.zones["google.com"] = { silent: true };
+      try {
+        d.evdns_base_set_option(dns, "initial-probe-timeout:", "0.2");
+        const { got, cb } = collector();
+        server.log.length = 0;
+        d.evdns_base_resolve_ipv4(dns, "gone.test", 0, cb, null);
+        // Timeout at 0.3 s, probes at 0.5 s and (0.8 + 0.6) s, the next one not before 3.5 s.
+        event_base_once(base, -1, EV_TIMEOUT, () => d.evdns_base_free(dns, 0), null, {
+          tv_sec: 2,
+          tv_usec: 400000,
+        });
+        expect(await event_base_dispatch(base)).to.equal(1);
+        expect(got.map((a) => a.result)).to.deep.equal([d.DNS_ERR_TIMEOUT]);
+        expect(server.log).to.deep.equal(["gone.test A", "google.com A", "google.com A"]);
+      } finally {
+        delete server.zones["google.com"];
+      }
     });
   });
 });

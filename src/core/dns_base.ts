@@ -3,7 +3,9 @@
 // themselves go through node:dns (c-ares), one Resolver per request
 // (./dns_request.ts); this class keeps libevent's bookkeeping: the order of
 // the nameserver ring, requests waiting while no nameserver is configured or
-// max-inflight are in flight, suspension and resumption.
+// max-inflight are in flight, suspension and resumption, and which
+// nameservers have failed (./dns_probe.ts).
+import type { Event } from "./event.js";
 import type { EventBase } from "./event_base.js";
 import { getCurrentBase } from "./current_base.js";
 import { log, EVENT_LOG_DEBUG, EVENT_LOG_WARN } from "./log.js";
@@ -49,10 +51,10 @@ export function setDnsLogFn(fn: DnsLogFn | null): void {
   logFn = fn;
 }
 
-/** evdns_log_: to evdns_set_log_fn's callback, or libevent's log. */
-export function dnsLog(warn: boolean, msg: string): void {
-  if (logFn) logFn(warn ? 1 : 0, msg);
-  else log(warn ? EVENT_LOG_WARN : EVENT_LOG_DEBUG, msg);
+/** evdns_log_ at an EVENT_LOG_* severity: to evdns_set_log_fn's callback (is_warning only for warnings), or libevent's log. */
+export function dnsLog(severity: number, msg: string): void {
+  if (logFn) logFn(severity >= EVENT_LOG_WARN ? 1 : 0, msg);
+  else log(severity, msg);
 }
 
 /** What the base keeps per queued request (implemented by DnsRequest). */
@@ -63,6 +65,13 @@ export interface Queued {
   suspend(): void;
   /** The base is being freed: report DNS_ERR_SHUTDOWN (when failing requests) or nothing. */
   shutdown(fail: boolean): void;
+}
+
+/** A failed nameserver (./dns_probe.ts): how often it failed, its probe timer, the probe in flight. */
+export interface Failing {
+  failedTimes: number;
+  timer: Event;
+  probe: Queued | null;
 }
 
 export interface HostEntry {
@@ -87,6 +96,9 @@ export class DnsBase {
   maxInflight = 64;
   allowSkewUs = 3_000_000;
   bindTo: IpAddr | null = null;
+  probeInitialUs = 10_000_000;
+  /** The nameservers marked failed, probed until they answer. */
+  readonly failing = new Map<IpAddr, Failing>();
   readonly waiting: Queued[] = [];
   readonly inflight = new Set<Queued>();
 
@@ -102,12 +114,13 @@ export class DnsBase {
     if (this.servers.some((s) => sameAddr(s, ip))) return 3;
     // Inserted right after the head of the ring, as libevent links it.
     this.servers.splice(Math.min(1, this.servers.length), 0, ip);
-    dnsLog(false, `Added nameserver ${formatIp(ip)}`);
+    dnsLog(EVENT_LOG_DEBUG, `Added nameserver ${formatIp(ip)}`);
     return 0;
   }
 
   clearNameservers(): void {
     this.servers = [];
+    this.stopProbing();
     for (const q of [...this.inflight].reverse()) {
       this.inflight.delete(q);
       q.suspend();
@@ -142,6 +155,7 @@ export class DnsBase {
   /** evdns_base_free: every request ends (nothing is sent any more), and so does the configuration. */
   free(failRequests: boolean): void {
     this.servers = [];
+    this.stopProbing();
     for (const q of [...this.waiting, ...this.inflight]) q.shutdown(failRequests);
     this.hosts = [];
     this.search = null;
@@ -149,21 +163,39 @@ export class DnsBase {
   }
 
   private launch(q: Queued): void {
-    // nameserver_pick: the head serves this request and the ring turns.
-    const order = [...this.servers];
-    this.servers.push(this.servers.shift() as IpAddr);
+    // nameserver_pick: the first good nameserver from the head serves this
+    // request and the ring turns past it; with none good, the ring turns
+    // once and its new head serves.
+    const good = this.servers.findIndex((s) => !this.failing.has(s));
+    const turn = (n: number) => this.servers.push(...this.servers.splice(0, n));
+    turn(good < 0 ? 1 : good);
+    const ring = [...this.servers];
+    if (good >= 0) turn(1);
     this.inflight.add(q);
-    q.launch(order);
+    // The failed ones last: c-ares moves on to them only when the good ones time out.
+    q.launch([
+      ...ring.filter((s) => !this.failing.has(s)),
+      ...ring.filter((s) => this.failing.has(s)),
+    ]);
+  }
+
+  /** Failed nameservers are forgotten with their probe timers and probes (which report nothing). */
+  private stopProbing(): void {
+    for (const f of this.failing.values()) {
+      f.timer.base?.del(f.timer);
+      f.probe?.shutdown(false);
+    }
+    this.failing.clear();
   }
 }
 
 /** evutil_sockaddr_cmp(a, b, 1) == 0: family, address and port. */
-function sameAddr(a: IpAddr, b: IpAddr): boolean {
+export function sameAddr(a: IpAddr, b: IpAddr): boolean {
   return a.family === b.family && a.port === b.port && a.addr.every((v, i) => v === b.addr[i]);
 }
 
 /** evutil_format_sockaddr_port_: "1.2.3.4:53" or "[::1]:53". */
-function formatIp(ip: IpAddr): string {
+export function formatIp(ip: IpAddr): string {
   return ip.family === AF_INET
     ? `${formatIPv4(ip.addr)}:${ip.port}`
     : `[${formatIPv6(ip.addr)}]:${ip.port}`;

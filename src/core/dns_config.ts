@@ -6,6 +6,7 @@ import { hostname } from "node:os";
 import { parseSockaddrPort } from "./evutil_inet.js";
 import { isSpace, strtolAt } from "./evutil_cnum.js";
 import { DnsBase, dnsLog } from "./dns_base.js";
+import { EVENT_LOG_WARN } from "./log.js";
 
 export const DNS_OPTION_SEARCH = 1;
 export const DNS_OPTION_NAMESERVERS = 2;
@@ -20,7 +21,7 @@ const bytes = (s: string) => Buffer.from(s, "latin1");
 export function nameserverIpAdd(dns: DnsBase, text: string): number {
   const ip = parseSockaddrPort(bytes(text));
   if (!ip) {
-    dnsLog(true, `Unable to parse nameserver address ${text}`);
+    dnsLog(EVENT_LOG_WARN, `Unable to parse nameserver address ${text}`);
     return 4;
   }
   if (ip.port === 0) ip.port = 53;
@@ -125,7 +126,9 @@ export function setOption(dns: DnsBase, option: string, val: string, flags: numb
     if (!ip) return -1;
     dns.bindTo = ip;
   } else if (matches(option, "initial-probe-timeout:")) {
-    if (seconds(val) < 0) return -1;
+    const us = seconds(val);
+    if (us < 0) return -1;
+    if (misc) dns.probeInitialUs = us > 3600e6 ? 3600e6 + (us % 1e6) : us;
   } else if (matches(option, "so-rcvbuf:") || matches(option, "so-sndbuf:")) {
     if (strtoint(val) === -1) return -1;
   }

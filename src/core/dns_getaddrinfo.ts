@@ -34,7 +34,9 @@ import {
   DNS_ERR_NOTEXIST,
   DNS_ERR_SHUTDOWN,
   DnsBase,
+  dnsLog,
 } from "./dns_base.js";
+import { EVENT_LOG_DEBUG } from "./log.js";
 import { DNS_IPv4_A, DNS_IPv6_AAAA, DnsRequest, validName } from "./dns_request.js";
 import { EV_TIMEOUT } from "./flags.js";
 
@@ -129,10 +131,11 @@ export class GaiRequest {
     this.skew.internal = true;
   }
 
-  /** Starts the lookups; false if none could start (a name evdns cannot query). */
+  /** Starts the lookups; false if none could start (a name evdns cannot query, or none left by the search list). */
   start(name: string): boolean {
     if (!validName(name)) return false;
     const sub = (type: number) => {
+      dnsLog(EVENT_LOG_DEBUG, `Resolve requested for ${name}`);
       const r: DnsRequest = new DnsRequest(
         this.dns,
         this.evbase,
@@ -142,12 +145,13 @@ export class GaiRequest {
         (result, _t, count, _ttl, addrs) => this.gotResolve(r, result, count, addrs),
         null,
       );
+      if (!r.canQuery) return null;
       this.dns.submit(r);
       return r;
     };
     if (this.hints.ai_family !== AF_INET6) this.v4 = sub(DNS_IPv4_A);
     if (this.hints.ai_family !== AF_INET) this.v6 = sub(DNS_IPv6_AAAA);
-    return true;
+    return this.v4 !== null || this.v6 !== null;
   }
 
   /** evdns_getaddrinfo_cancel: the callback then reports EVUTIL_EAI_CANCEL. */

@@ -10,6 +10,7 @@ import type { EventBase } from "./event_base.js";
 import { sAddrOf } from "./sockaddr.js";
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "./sockaddr_text.js";
 import { AF_INET, type IpAddr } from "./evutil_sockaddr.js";
+import { nameserverFailed, nameserverUp } from "./dns_probe.js";
 import {
   DNS_ERR_CANCEL,
   DNS_ERR_FORMAT,
@@ -18,13 +19,13 @@ import {
   DNS_ERR_NOTEXIST,
   DNS_ERR_NOTIMPL,
   DNS_ERR_REFUSED,
-  DNS_ERR_SERVERFAILED,
   DNS_ERR_SHUTDOWN,
   DNS_ERR_TIMEOUT,
   DNS_ERR_TRUNCATED,
   DNS_ERR_UNKNOWN,
   DnsBase,
-  dnsLog,
+  dnsErrToString,
+  sameAddr,
   type Queued,
 } from "./dns_base.js";
 
@@ -52,7 +53,8 @@ const ERRORS: Record<string, number> = {
   ENODATA: DNS_ERR_NODATA,
   ENOTFOUND: DNS_ERR_NOTEXIST,
   EFORMERR: DNS_ERR_FORMAT,
-  ESERVFAIL: DNS_ERR_SERVERFAILED,
+  // evdns treats a SERVFAIL as a timeout: it retransmits, then gives up with DNS_ERR_TIMEOUT.
+  ESERVFAIL: DNS_ERR_TIMEOUT,
   ENOTIMP: DNS_ERR_NOTIMPL,
   EREFUSED: DNS_ERR_REFUSED,
   EBADRESP: DNS_ERR_TRUNCATED,
@@ -84,9 +86,10 @@ export function validName(name: string): boolean {
 function searchNames(dns: DnsBase, name: string, flags: number): string[] {
   const s = dns.search;
   if (flags & DNS_QUERY_NO_SEARCH || !s || s.domains.length === 0) return [name];
-  if (name === "") return [name];
-  const withDomain = s.domains.map((d) => (name.endsWith(".") ? name : name + ".") + d);
   const dots = name.split(".").length - 1;
+  // search_make_new cannot append a domain to an empty name: no query at all, unless ndots is 0.
+  if (name === "") return dots >= s.ndots ? [name] : [];
+  const withDomain = s.domains.map((d) => (name.endsWith(".") ? name : name + ".") + d);
   return dots >= s.ndots ? [name, ...withDomain] : [...withDomain, name];
 }
 
@@ -97,6 +100,10 @@ export class DnsRequest implements Queued {
   /** Which query is current: answers to older ones are ignored. */
   private attempt = 0;
   private flying = false;
+  /** The nameservers the current Resolver asks. */
+  private sent: IpAddr[] = [];
+  /** evdns reissues a request once (max reissues 1) after a NOTIMPL or REFUSED. */
+  private reissued = false;
   /** The callback is scheduled (libevent's pending_cb): cancelling is too late. */
   done = false;
 
@@ -110,12 +117,24 @@ export class DnsRequest implements Queued {
     private readonly arg: any,
   ) {
     this.names = type === DNS_PTR ? [name] : searchNames(dns, name, flags);
-    dnsLog(false, `Resolve requested for ${name}`);
+  }
+
+  /** False when the search list leaves no name to ask (evdns then returns NULL). */
+  get canQuery(): boolean {
+    return this.names.length > 0;
   }
 
   launch(servers: IpAddr[]): void {
     this.flying = true;
     this.evbase.virtualCount++;
+    this.useServers(servers);
+    this.query();
+  }
+
+  /** A Resolver of this request's own, asking `servers` in order. */
+  private useServers(servers: IpAddr[]): void {
+    this.resolver?.cancel();
+    this.sent = servers;
     const r = new Resolver({ timeout: this.dns.timeoutMs, tries: Math.max(1, this.dns.attempts) });
     r.setServers(
       servers.map((s) =>
@@ -131,7 +150,6 @@ export class DnsRequest implements Queued {
         b.family === AF_INET ? undefined : formatIPv6(b.addr),
       );
     this.resolver = r;
-    this.query();
   }
 
   suspend(): void {
@@ -164,8 +182,26 @@ export class DnsRequest implements Queued {
   }
 
   private answered(err: NodeJS.ErrnoException | null, result: DnsAddresses, ttl: number): void {
-    if (!err && result && result.length > 0) return this.finish(DNS_ERR_NONE, result, ttl);
+    if (!err && result && result.length > 0) {
+      nameserverUp(this.dns, this.sent[0], this);
+      return this.finish(DNS_ERR_NONE, result, ttl);
+    }
     const code = err ? (ERRORS[err.code ?? ""] ?? DNS_ERR_UNKNOWN) : DNS_ERR_NODATA;
+    // Which of the servers c-ares was given answered is not known: the first is blamed or credited.
+    const ns = this.sent[0];
+    if (code === DNS_ERR_TIMEOUT) nameserverFailed(this.dns, ns, "request timed out.");
+    else if ((code === DNS_ERR_NOTIMPL || code === DNS_ERR_REFUSED) && !this.reissued) {
+      nameserverFailed(this.dns, ns, `Bad response ${code} (${dnsErrToString(code)})`);
+      // request_reissue: another nameserver gets the query. c-ares already
+      // tried the ones it was given, so only those added since are left.
+      const fresh = this.dns.servers.filter((s) => !this.sent.some((t) => sameAddr(s, t)));
+      this.reissued = true;
+      if (fresh.length > 0) {
+        this.useServers(fresh);
+        return this.query();
+      }
+    } else if (code !== DNS_ERR_NOTIMPL && code !== DNS_ERR_REFUSED)
+      nameserverUp(this.dns, ns, this);
     if (
       SEARCH_GOES_ON.has(code) &&
       this.next + 1 < this.names.length &&

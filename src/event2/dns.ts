@@ -31,6 +31,7 @@ import { EVUTIL_EAI_FAIL, type Hints } from "../core/addrinfo.js";
 import { fillIp, readIp, sockaddrLen, type SockaddrObj } from "../core/evutil_sockaddr.js";
 import { bytesOfSAddr } from "../core/sockaddr.js";
 import { AF_INET } from "../core/net_constants.js";
+import { EVENT_LOG_DEBUG, EVENT_LOG_WARN } from "../core/log.js";
 
 export {
   DNS_ERR_CANCEL,
@@ -116,7 +117,8 @@ const str = (fn: string, arg: string, v: unknown) =>
  * is then used for callbacks). EVDNS_BASE_INITIALIZE_NAMESERVERS reads
  * /etc/resolv.conf and /etc/hosts, and gives null if resolv.conf is missing or
  * names no nameserver. Unlike libevent, an idle base never keeps the loop
- * running: only requests in flight do (as with EVDNS_BASE_DISABLE_WHEN_INACTIVE).
+ * running: only requests in flight and the probe timers of failed
+ * nameservers do (as with EVDNS_BASE_DISABLE_WHEN_INACTIVE).
  */
 export function evdns_base_new(event_base: EventBase | null, flags: number): DnsBase | null {
   const fn = "evdns_base_new";
@@ -129,7 +131,7 @@ export function evdns_base_new(event_base: EventBase | null, flags: number): Dns
   if (f & ~KNOWN_FLAGS) {
     f = EVDNS_BASE_INITIALIZE_NAMESERVERS;
     dnsLog(
-      true,
+      EVENT_LOG_WARN,
       "Unrecognized flag passed to evdns_base_new(). Assuming you meant EVDNS_BASE_INITIALIZE_NAMESERVERS.",
     );
   }
@@ -202,25 +204,27 @@ export function evdns_base_count_nameservers(base: DnsBase): number {
 
 /**
  * Fills `sa` with nameserver `idx` (in libevent's ring order) when `len`
- * allows; returns its length, or -1 when there is no such nameserver.
+ * allows (`sa` may be null when `len` is too small); returns its length, or
+ * -1 when there is no such nameserver.
  */
 export function evdns_base_get_nameserver_addr(
   base: DnsBase,
   idx: number,
-  sa: SockaddrObj,
+  sa: SockaddrObj | null,
   len: number,
 ): number {
   const fn = "evdns_base_get_nameserver_addr";
   const dns = dnsArg(fn, base);
   const i = args.int(fn, "idx", idx);
   const n = args.int(fn, "len", len);
-  if (sa === null || typeof sa !== "object")
-    throw args.typeError(fn, "sa", `must be a sockaddr object to fill, got ${args.describe(sa)}`);
   // libevent walks idx steps from the head: a negative idx means the head.
   const ip = dns.servers[Math.max(0, i)];
   if (!ip) return -1;
   const need = sockaddrLen(ip.family);
-  if (need <= n) fillIp(sa, ip);
+  if (need > n) return need;
+  if (sa === null || typeof sa !== "object")
+    throw args.typeError(fn, "sa", `must be a sockaddr object to fill, got ${args.describe(sa)}`);
+  fillIp(sa, ip);
   return need;
 }
 
@@ -272,8 +276,8 @@ export function evdns_base_search_ndots_set(base: DnsBase, ndots: number): void 
  * resolv.conf's options ("ndots", "timeout", "attempts", "max-inflight",
  * "getaddrinfo-allow-skew", "bind-to", ...; a trailing ':' is allowed).
  * 0, or -1 for a value that does not parse. "randomize-case",
- * "max-timeouts", "initial-probe-timeout" and the socket buffer sizes are
- * accepted and have no effect (c-ares manages its sockets and retries).
+ * "max-timeouts" and the socket buffer sizes are accepted and have no
+ * effect (c-ares manages its sockets and retries).
  */
 export function evdns_base_set_option(
   base: DnsBase,
@@ -321,8 +325,10 @@ function resolve(
   const f = args.int(fn, "flags", flags);
   const cb = cbArg<DnsCallback>(fn, callback);
   const evbase = loopOf(fn, dns);
+  dnsLog(EVENT_LOG_DEBUG, `Resolve requested for ${name}`);
   if (!validName(name)) return null;
   const req = new DnsRequest(dns, evbase, type, name, f, cb, ptr);
+  if (!req.canQuery) return null;
   dns.submit(req);
   return req;
 }
@@ -449,7 +455,7 @@ export function evdns_getaddrinfo(
     servname === null || servname === undefined ? null : cbytes(fn, "servname", servname);
   const h = hintsArg(fn, hints);
   if (dns_base === null || dns_base === undefined) {
-    dnsLog(true, "Call to getaddrinfo_async with no evdns_base configured.");
+    dnsLog(EVENT_LOG_WARN, "Call to getaddrinfo_async with no evdns_base configured.");
     callback(EVUTIL_EAI_FAIL, null, arg);
     return null;
   }
