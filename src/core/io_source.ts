@@ -44,9 +44,9 @@ export function lookupFd(fd: number): IoSource | undefined {
 }
 
 // Kernel work a program's own call started that C finishes before the call
-// returns: a socketpair's two handles arrive from libuv a moment later. A
-// non-blocking poll waits for that work, so it sees the pair (and what was
-// written to it) as epoll_wait(0) would.
+// returns: a shutdown's FIN (with nothing queued before it) leaves through
+// libuv a moment later. A non-blocking poll waits for that work, so it sees
+// the peer's EOF as epoll_wait(0) would.
 let unsettled = 0;
 let onSettled: (() => void)[] = [];
 
