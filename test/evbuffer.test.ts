@@ -305,6 +305,39 @@ describe("evbuffer", function () {
       }
     });
 
+    it("a format used in a loop prints the same bytes on every call, across chunk ends", function () {
+      // The first calls of a format take the general formatter, later ones its
+      // compiled writer (printf_direct.ts); both must print what glibc prints.
+      const b = E.evbuffer_new();
+      const fmt = "<%d|%-5s|%04x|%X|%c|%3u|%ld %s>\n";
+      const want: string[] = [];
+      for (let i = -50; i < 2950; i++) {
+        const s = i % 3 === 0 ? "ab" : "a longer string, past a word or two";
+        const n = E.evbuffer_add_printf(
+          b,
+          fmt,
+          i,
+          "ok",
+          i & 0xffff,
+          i >>> 0,
+          65 + (i & 15),
+          i & 7,
+          i * 1e6,
+          s,
+        );
+        const line =
+          `<${i}|ok   |${(i & 0xffff).toString(16).padStart(4, "0")}|${(i >>> 0).toString(16).toUpperCase()}|` +
+          `${String.fromCharCode(65 + (i & 15))}|${String(i & 7).padStart(3)}|${i * 1e6} ${s}>\n`;
+        expect(n, `call ${i}`).to.equal(line.length);
+        want.push(line);
+      }
+      expect(str(b)).to.equal(want.join(""));
+      // An argument the compiled writer does not take (a fraction: C's int conversion truncates it).
+      E.evbuffer_drain(b, E.evbuffer_get_length(b));
+      expect(E.evbuffer_add_printf(b, fmt, 1.5, "ok", 1, 1, 65, 1, 1, "x")).to.equal(27);
+      expect(str(b)).to.equal("<1|ok   |0001|1|A|  1|1 x>\n");
+    });
+
     it("iterative add_printf: the length is the sum of the widths (regress 'iterative')", function () {
       const b = E.evbuffer_new();
       const abc = "abcdefghijklmnopqrstuvwxyz".repeat(4);

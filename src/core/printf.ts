@@ -2,50 +2,40 @@
 // evbuffer_add_printf and the printf family of bufferevent/libc.
 //
 // Formats are parsed once (cached). The common conversions are written as
-// bytes straight into the destination (writeDirect: evbuffer_add_printf
-// prints into the buffer's last chunk, as vsnprintf does in C). Everything
+// bytes straight into the destination by a writer compiled per format
+// (printf_direct.ts: evbuffer_add_printf prints into the buffer's last
+// chunk, as vsnprintf does in C). Everything
 // else is assembled as a "byte string" (one char per byte, 0-255) and
 // encoded once as latin1, so literal bytes, %c bytes and UTF-8 strings mix
 // without re-encoding, and widths and precisions count bytes as C does.
 import { addressOf } from "./pseudo_address.js";
+import { compileWriter, directKind } from "./printf_direct.js";
+import type { Writer } from "./printf_direct.js";
+import {
+  HASH,
+  INT_MAX,
+  LEN_64,
+  LEN_CHAR,
+  LEN_INT,
+  LEN_LDBL,
+  LEN_SHORT,
+  MINUS,
+  NONE,
+  PLUS,
+  SPACE,
+  STAR,
+  ZERO,
+} from "./printf_spec.js";
+import type { Spec } from "./printf_spec.js";
 
-const MINUS = 1;
-const PLUS = 2;
-const SPACE = 4;
-const HASH = 8;
-const ZERO = 16;
-
-const NONE = -1; // no width / precision given
-const STAR = -2; // width / precision taken from the arguments
-
-// Length modifiers, reduced to what they mean on LP64 Linux.
-const LEN_INT = 0;
-const LEN_CHAR = 1; // hh
-const LEN_SHORT = 2; // h
-const LEN_64 = 3; // l ll q j z t
-const LEN_LDBL = 4; // L: long double for floats, long long for integers
-
-const INT_MAX = 2147483647;
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
-
-interface Spec {
-  flags: number;
-  width: number;
-  prec: number;
-  len: number;
-  conv: number; // char code of the conversion letter
-  direct: number; // how writeDirect prints it (D_*), or D_NONE
-  // %s: the last string printed and its bytes (a format is usually used in a loop).
-  str: string | null;
-  strBytes: Bytes | null;
-}
 
 interface Format {
   lits: string[]; // lits[i] precedes specs[i]; one more literal than specs
   specs: Spec[];
-  litBytes: Bytes[]; // the literals' bytes, for writeDirect
-  direct: boolean; // every spec is one writeDirect prints
+  write: Writer | null; // the compiled direct writer, once writerOf has made it
+  uses: number; // counted by writerOf up to COMPILE_AFTER
 }
 
 /**
@@ -63,8 +53,9 @@ interface Format {
 export function cformat(fmt: string | Uint8Array, args: readonly unknown[]): Buffer | null {
   const f = typeof fmt === "string" ? compiled(fmt) : parse(cString(fmt, NONE));
   if (f === null) return null;
-  if (f.direct) {
-    const n = writeDirect(f, args, scratch, 0, scratch.byteLength);
+  const write = writerOf(f);
+  if (write !== null) {
+    const n = write(scratch, 0, scratch.byteLength, args);
     if (n >= 0) return copySlice.call(scratchBuffer, 0, n) as Buffer;
   }
   const { lits, specs } = f;
@@ -82,9 +73,9 @@ export function cformat(fmt: string | Uint8Array, args: readonly unknown[]): Buf
  * cformat's bytes written straight into bytes [at, at + room) of `mem`,
  * for the common formats (%d %i %u %x %X %c %s, with l/ll/z/j/t, a width
  * and the - and 0 flags, ordinary arguments). Returns the count written,
- * or -1 when the output would not fit or the format or an argument needs
- * cformat (which then gives the answer; bytes left in mem past `at` mean
- * nothing).
+ * or -1 when the output would not fit, the format or an argument needs
+ * cformat, or the format has no writer yet (cformat, which then gives the
+ * answer, counts its uses); bytes left in mem past `at` mean nothing.
  */
 export function cformatInto(
   mem: DataView,
@@ -95,8 +86,8 @@ export function cformatInto(
 ): number {
   if (typeof fmt !== "string") return -1;
   const f = compiled(fmt);
-  if (f === null || !f.direct) return -1;
-  const end = writeDirect(f, args, mem, at, at + room);
+  if (f === null || f.write === null) return -1;
+  const end = f.write(mem, at, at + room, args);
   return end < 0 ? -1 : end - at;
 }
 
@@ -121,6 +112,17 @@ function compiled(fmt: string): Format | null {
   return f;
 }
 
+// Compiling a writer costs some 40 µs, twenty one-off uses: a format gets one
+// when it is used again and again. Uncached (Uint8Array) formats never do.
+export const COMPILE_AFTER = 8;
+
+/** f's direct writer (null: none yet, or f needs the general path). */
+function writerOf(f: Format): Writer | null {
+  if (f.write === null && f.uses < COMPILE_AFTER && ++f.uses === COMPILE_AFTER)
+    f.write = compileWriter(f.lits, f.specs);
+  return f.write;
+}
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -134,8 +136,7 @@ function parse(s: string): Format | null {
     const j = s.indexOf("%", i);
     if (j < 0) {
       lits.push(lit + s.slice(i));
-      const litBytes = lits.map(bytesOf);
-      return { lits, specs, litBytes, direct: specs.every((sp) => sp.direct !== D_NONE) };
+      return { lits, specs, write: null, uses: 0 };
     }
     lit += s.slice(i, j);
     i = j + 1;
@@ -194,269 +195,10 @@ function parse(s: string): Format | null {
 
 const CONVERSIONS = [..."diouxXcsfFeEgGaAp%"].map((ch) => ch.charCodeAt(0));
 
-// ---- writing bytes directly ------------------------------------------------
-//
-// The common conversions, printed byte by byte into the caller's memory with
-// no intermediate string. Each writer takes only arguments whose output it
-// knows to be exactly cformat's (integers that need no wrapping, ASCII
-// strings); anything else returns -1 and cformat's general path decides.
-
-const D_NONE = 0;
-const D_SIGNED = 1; // d i
-const D_UNSIGNED = 2; // u
-const D_HEX = 3; // x
-const D_HEX_UPPER = 4; // X
-const D_STRING = 5; // s
-const D_CHAR = 6; // c
-
-function directKind(flags: number, width: number, prec: number, len: number, conv: number) {
-  if ((flags & ~(MINUS | ZERO)) !== 0 || width === STAR || prec !== NONE) return D_NONE;
-  const int = len === LEN_INT || len === LEN_64;
-  if (conv === 100 || conv === 105) return int ? D_SIGNED : D_NONE;
-  if (conv === 117) return int ? D_UNSIGNED : D_NONE;
-  if (conv === 120) return int ? D_HEX : D_NONE;
-  if (conv === 88) return int ? D_HEX_UPPER : D_NONE;
-  if (conv === 115) return len === LEN_INT ? D_STRING : D_NONE;
-  if (conv === 99) return len === LEN_INT ? D_CHAR : D_NONE;
-  return D_NONE;
-}
-
-/**
- * Bytes to write, as little-endian 32-bit words (the last one holding the
- * length % 4 tail bytes): DataView writes a word as cheaply as a byte.
- */
-class Bytes {
-  length = 0;
-  readonly words: Int32Array;
-  constructor(capacity: number) {
-    this.words = new Int32Array((capacity + 3) >> 2);
-  }
-}
-
-function bytesOf(s: string): Bytes {
-  const b = Buffer.from(s, "latin1");
-  const r = new Bytes(b.length);
-  r.length = b.length;
-  for (let i = 0; i < b.length; i++) r.words[i >> 2] |= b[i] << (8 * (i & 3));
-  return r;
-}
-
 const scratchBuffer = Buffer.allocUnsafeSlow(4096);
 const scratch = new DataView(scratchBuffer.buffer, scratchBuffer.byteOffset, 4096);
 /** Uint8Array#slice: on a Buffer it makes a Buffer copy. */
 const copySlice = Uint8Array.prototype.slice;
-const HEX_LOWER = Uint8Array.from(Buffer.from("0123456789abcdef", "latin1"));
-const HEX_UPPER = Uint8Array.from(Buffer.from("0123456789ABCDEF", "latin1"));
-const NULL_STRING = bytesOf("(null)");
-/** POW10[n] = 10^n, up to the first power above every safe integer. */
-const POW10 = Array.from({ length: 17 }, (_, n) => 10 ** n);
-
-/** Prints f into dv from `at`, never past `end`. The new end, or -1. */
-function writeDirect(
-  f: Format,
-  args: readonly unknown[],
-  dv: DataView,
-  at: number,
-  end: number,
-): number {
-  const specs = f.specs;
-  const lits = f.litBytes;
-  if (specs.length > args.length) return -1;
-  let p = putBytes(dv, at, end, lits[0]);
-  for (let k = 0; k < specs.length && p >= 0; k++) {
-    p = putSpec(dv, p, end, specs[k], args[k]);
-    if (p >= 0) p = putBytes(dv, p, end, lits[k + 1]);
-  }
-  return p;
-}
-
-function putBytes(dv: DataView, p: number, end: number, b: Bytes): number {
-  const n = b.length;
-  if (p + n > end) return -1;
-  const w = b.words;
-  const nw = (n + 3) >> 2;
-  if (p + 4 * nw <= end) {
-    // Whole words: the bytes past n land in the room after the output.
-    for (let k = 0; k < nw; k++) dv.setInt32(p + 4 * k, w[k], true);
-    return p + n;
-  }
-  const full = n >> 2;
-  for (let k = 0; k < full; k++) dv.setInt32(p + 4 * k, w[k], true);
-  let q = p + 4 * full;
-  for (let t = w[full]; q < p + n; q++, t >>= 8) dv.setUint8(q, t);
-  return q;
-}
-
-function putSpec(dv: DataView, p: number, end: number, sp: Spec, a: unknown): number {
-  switch (sp.direct) {
-    case D_SIGNED:
-      if (typeof a !== "number" || !(sp.len === LEN_INT ? (a | 0) === a : Number.isSafeInteger(a)))
-        return -1;
-      return a < 0
-        ? putInteger(dv, p, end, -a, null, 45, sp)
-        : putInteger(dv, p, end, a, null, 0, sp);
-    case D_UNSIGNED:
-    case D_HEX:
-    case D_HEX_UPPER: {
-      let v: number;
-      if (typeof a !== "number") return -1;
-      if (sp.len === LEN_INT) {
-        if ((a | 0) !== a && a >>> 0 !== a) return -1;
-        v = a >>> 0;
-      } else if (Number.isSafeInteger(a) && a >= 0) v = a;
-      else return -1;
-      if (sp.direct === D_UNSIGNED) return putInteger(dv, p, end, v, null, 0, sp);
-      return putInteger(dv, p, end, v, sp.direct === D_HEX ? HEX_LOWER : HEX_UPPER, 0, sp);
-    }
-    case D_STRING:
-      if (typeof a === "string") {
-        if (a === sp.str) return putPadded(dv, p, end, sp.strBytes!, sp);
-        return putString(dv, p, end, a, sp);
-      }
-      if (a === null) return putPadded(dv, p, end, NULL_STRING, sp);
-      return -1;
-    default: {
-      // D_CHAR
-      let c: number;
-      if (typeof a === "number" && (a | 0) === a) c = a & 0xff;
-      else if (typeof a === "string" && a.length === 1 && a.charCodeAt(0) < 0x80)
-        c = a.charCodeAt(0);
-      else return -1;
-      const pad = sp.width - 1;
-      if (p + (pad > 0 ? sp.width : 1) > end) return -1;
-      if (pad > 0 && (sp.flags & MINUS) === 0) p = putRun(dv, p, 32, pad);
-      dv.setUint8(p++, c);
-      return pad > 0 && sp.flags & MINUS ? putRun(dv, p, 32, pad) : p;
-    }
-  }
-}
-
-function putRun(dv: DataView, p: number, byte: number, n: number): number {
-  for (let i = 0; i < n; i++) dv.setUint8(p + i, byte);
-  return p + n;
-}
-
-/** The digits of v (a non-negative safe integer) in base 10 or 16, after `sign` (0: none), padded. */
-function putInteger(
-  dv: DataView,
-  p: number,
-  end: number,
-  v: number,
-  hex: Uint8Array | null,
-  sign: number,
-  sp: Spec,
-): number {
-  const n = hex === null ? decimalLength(v) : hexLength(v);
-  const len = sign === 0 ? n : n + 1;
-  const pad = sp.width - len;
-  if (p + (pad > 0 ? sp.width : len) > end) return -1;
-  const flags = sp.flags;
-  if (pad > 0 && (flags & (MINUS | ZERO)) === 0) p = putRun(dv, p, 32, pad);
-  if (sign !== 0) dv.setUint8(p++, sign);
-  if (pad > 0 && (flags & (MINUS | ZERO)) === ZERO) p = putRun(dv, p, 48, pad);
-  p += n;
-  if (hex !== null) putHex(dv, p, v, hex);
-  else putDecimal(dv, p, v);
-  return pad > 0 && flags & MINUS ? putRun(dv, p, 32, pad) : p;
-}
-
-function decimalLength(v: number): number {
-  if (v < 100000) return v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10000 ? 4 : 5;
-  let n = 6;
-  while (v >= POW10[n]) n++;
-  return n;
-}
-
-function hexLength(v: number): number {
-  let n = 1;
-  for (let t = v; t >= 16; t = Math.floor(t / 16)) n++;
-  return n;
-}
-
-/** PAIRS[n] = the two digits of n (0-99) as a little-endian 16-bit word. */
-const PAIRS = Uint16Array.from(
-  { length: 100 },
-  (_, n) => (48 + ((n / 10) | 0)) | ((48 + (n % 10)) << 8),
-);
-
-/**
- * Writes the decimal digits of v backwards, ending just before `p`, two at a
- * time. Below 2^31 the arithmetic stays in int32 (a division by a constant
- * is a multiply).
- */
-function putDecimal(dv: DataView, p: number, v: number): void {
-  for (; v > INT_MAX; v = Math.floor(v / 10)) dv.setUint8(--p, 48 + v - Math.floor(v / 10) * 10);
-  let t = v | 0;
-  while (t >= 100) {
-    const q = (t / 100) | 0;
-    p -= 2;
-    dv.setUint16(p, PAIRS[t - q * 100], true);
-    t = q;
-  }
-  if (t >= 10) dv.setUint16(p - 2, PAIRS[t], true);
-  else dv.setUint8(p - 1, 48 + t);
-}
-
-/** Writes the hex digits of v backwards, ending just before `p`. */
-function putHex(dv: DataView, p: number, v: number, digits: Uint8Array): void {
-  for (; v > INT_MAX; v = Math.floor(v / 16)) dv.setUint8(--p, digits[v % 16]);
-  let t = v | 0;
-  do {
-    dv.setUint8(--p, digits[t & 15]);
-    t >>= 4;
-  } while (t !== 0);
-}
-
-/** Strings up to this length are remembered by their spec, with their bytes. */
-const MEMO_MAX = 32;
-/** The bytes of the last longer string. */
-let longBytes = new Bytes(256);
-
-/** An ASCII string (its own bytes), padded; -1 for any other string. */
-function putString(dv: DataView, p: number, end: number, s: string, sp: Spec): number {
-  const n = s.length;
-  let b: Bytes;
-  if (n <= MEMO_MAX) {
-    b = sp.strBytes ??= new Bytes(MEMO_MAX);
-    sp.str = null; // until b holds s
-  } else {
-    if (longBytes.words.length * 4 < n) longBytes = new Bytes(n);
-    b = longBytes;
-  }
-  const w = b.words;
-  let all = 0;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const c0 = s.charCodeAt(i);
-    const c1 = s.charCodeAt(i + 1);
-    const c2 = s.charCodeAt(i + 2);
-    const c3 = s.charCodeAt(i + 3);
-    all |= c0 | c1 | c2 | c3;
-    w[i >> 2] = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
-  }
-  if (i < n) {
-    let t = 0;
-    for (let shift = 0; i < n; i++, shift += 8) {
-      const c = s.charCodeAt(i);
-      all |= c;
-      t |= c << shift;
-    }
-    w[n >> 2] = t;
-  }
-  if (all > 0x7f) return -1;
-  b.length = n;
-  if (n <= MEMO_MAX) sp.str = s;
-  return putPadded(dv, p, end, b, sp);
-}
-
-/** Bytes, padded with spaces to the width. */
-function putPadded(dv: DataView, p: number, end: number, b: Bytes, sp: Spec): number {
-  const pad = sp.width - b.length;
-  if (p + (pad > 0 ? sp.width : b.length) > end) return -1;
-  if (pad > 0 && (sp.flags & MINUS) === 0) p = putRun(dv, p, 32, pad);
-  p = putBytes(dv, p, end, b);
-  return pad > 0 && sp.flags & MINUS ? putRun(dv, p, 32, pad) : p;
-}
 
 // ---- conversions -----------------------------------------------------------
 
