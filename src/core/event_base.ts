@@ -70,8 +70,7 @@ export class EventBase {
   activeCountMax = 0;
   private nVirtual = 0;
   virtualCountMax = 0;
-  /** Inserted events (I/O and signals), oldest first, linked through the events. */
-  private insHead: Event | null = null;
+  /** The newest inserted event (I/O and signals); insPrev links lead back to the oldest. */
   private insTail: Event | null = null;
   /** Level-triggered events whose descriptor the next poll checks again. */
   private pollList: (Event | null)[] = [];
@@ -294,13 +293,11 @@ export class EventBase {
     ev.insNext = null;
     ev.insPrev = this.insTail;
     if (this.insTail) this.insTail.insNext = ev;
-    else this.insHead = ev;
     this.insTail = ev;
   }
 
   private unlinkInserted(ev: Event): void {
     if (ev.insPrev) ev.insPrev.insNext = ev.insNext;
-    else this.insHead = ev.insNext;
     if (ev.insNext) ev.insNext.insPrev = ev.insPrev;
     else this.insTail = ev.insPrev;
     ev.insPrev = ev.insNext = null;
