@@ -122,6 +122,17 @@ describe("libc memory calls", () => {
     expect([...b]).to.deep.equal([255, 255, 255, 255, 255]);
   });
 
+  it("bzero clears n bytes, or a struct object's fields, naming itself on misuse", () => {
+    const b = Uint8Array.of(1, 2, 3, 4);
+    m.bzero(b, 3);
+    expect([...b]).to.deep.equal([0, 0, 0, 4]);
+    const sin: Record<string, unknown> = { sin_family: AF_INET, sin_port: 80 };
+    m.bzero(sin, 16);
+    expect(sin).to.deep.equal({});
+    expect(() => m.bzero(b, 5)).to.throw(RangeError, /bzero/);
+    expect(() => m.bzero(null as unknown as Uint8Array, 1)).to.throw(TypeError, /bzero/);
+  });
+
   it("memcmp compares sockaddr objects as C's bytes (memcmp(&sin, &ss, sizeof(sin)))", () => {
     const parsed: Record<string, unknown> = {};
     expect(evutil_parse_sockaddr_port("192.168.0.1:50", parsed, { value: 128 })).to.equal(0);

@@ -138,6 +138,33 @@ describe("libc process calls", () => {
     expect(bare.stderr).to.equal(`${bare.file}: ${bare.file}:2: Assertion failed.\n`);
   });
 
+  it("err.h: warn/warnx print 'prog: message' (warn adds strerror(errno)), err/errx then exit", () => {
+    const r = runScript(
+      `import { warn, warnx, vwarnx, err } from "${lib("err")}";
+       import { set_errno } from "${lib("errno")}";
+       set_errno(104); warn("x %d", 5); warn(null); warnx("y %s", "z"); warnx(null);
+       vwarnx("%s-%s", ["a", "b"]);
+       set_errno(2); err(3, "bye");
+       console.log("not reached");`,
+    );
+    const prog = r.file.split("/").pop();
+    expect(r.stderr).to.equal(
+      [
+        `${prog}: x 5: Connection reset by peer`,
+        `${prog}: Connection reset by peer`,
+        `${prog}: y z`,
+        `${prog}: `,
+        `${prog}: a-b`,
+        `${prog}: bye: No such file or directory`,
+        "",
+      ].join("\n"),
+    );
+    expect(r.stdout).to.equal("");
+    expect(r.status).to.equal(3);
+    const x = runScript(`import { errx } from "${lib("err")}";\nerrx(2, "no %s", "way");`);
+    expect([x.status, x.stderr]).to.deep.equal([2, `${x.file.split("/").pop()}: no way\n`]);
+  });
+
   it("getenv, setenv and unsetenv follow C's rules", () => {
     const name = `BEV_LIBC_TEST_${process.pid}`;
     expect(p.getenv(name)).to.equal(null);

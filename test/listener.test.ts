@@ -29,8 +29,17 @@ import {
 } from "../src/event2/bufferevent.js";
 import { evbuffer_add_buffer, evbuffer_get_length, evbuffer_pullup } from "../src/event2/buffer.js";
 import { EV_READ, EV_WRITE } from "../src/event2/event.js";
-import { EBADF, errno } from "../src/libc/errno.js";
-import { F_GETFD, F_GETFL, O_NONBLOCK, fcntl } from "../src/libc/socket.js";
+import { EBADF, ECONNRESET, EPIPE, errno } from "../src/libc/errno.js";
+import {
+  F_GETFD,
+  F_GETFL,
+  MSG_NOSIGNAL,
+  O_NONBLOCK,
+  fcntl,
+  recv,
+  send,
+} from "../src/libc/socket.js";
+import { event_base_once, EV_TIMEOUT } from "../src/event2/event.js";
 
 const loopback = () => ({
   sin_family: u.AF_INET,
@@ -166,6 +175,47 @@ describe("event2/listener.h", function () {
     await event_base_dispatch(base);
     expect(accepted).to.equal(2);
     fds.forEach((fd) => u.close(fd));
+  });
+
+  it("freeing a listener resets the connections still waiting un-accepted (recv ECONNRESET, then send EPIPE)", async () => {
+    const lev = l.evconnlistener_new_bind(
+      base,
+      () => expect.fail("a disabled listener accepted"),
+      null,
+      l.LEV_OPT_CLOSE_ON_FREE | l.LEV_OPT_DISABLED,
+      16,
+      loopback(),
+      16,
+    ) as l.evconnlistener;
+    const fd = dial(portOf(lev));
+    const seen: string[] = [];
+    // Give the connection time to complete and wait in the queue, then free the listener;
+    // the client looks a moment later, as a C program's next loop pass would.
+    event_base_once(
+      base,
+      -1,
+      EV_TIMEOUT,
+      () => {
+        l.evconnlistener_free(lev);
+        event_base_once(
+          base,
+          -1,
+          EV_TIMEOUT,
+          () => {
+            const b = new Uint8Array(8);
+            seen.push(`recv ${recv(fd, b, 8, 0)} ${errno}`);
+            seen.push(`send ${send(fd, "x", 1, MSG_NOSIGNAL)} ${errno}`);
+          },
+          null,
+          { tv_sec: 0, tv_usec: 100000 },
+        );
+      },
+      null,
+      { tv_sec: 0, tv_usec: 100000 },
+    );
+    expect(await event_base_dispatch(base)).to.equal(1);
+    expect(seen).to.deep.equal([`recv -1 ${ECONNRESET}`, `send -1 ${EPIPE}`]);
+    u.close(fd);
   });
 
   it("LEV_OPT_LEAVE_SOCKETS_BLOCKING leaves accepted descriptors blocking; an IPv6 listener reports sockaddr_in6", async () => {

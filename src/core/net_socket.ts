@@ -25,6 +25,7 @@ import {
   newPipe,
   newTcp,
   type PipeHandle,
+  type StreamHandle,
   type TcpHandle,
   type UvHandle,
 } from "./net_handles.js";
@@ -52,6 +53,16 @@ type State = "fresh" | "bound" | "listening" | "connecting" | "connected" | "fai
 
 /** Linux's cap on a listen backlog (net.core.somaxconn). */
 const SOMAXCONN = 4096;
+
+/**
+ * A connection that waited un-accepted while its listener closed: Linux resets
+ * it (the client's recv fails with ECONNRESET, a send with EPIPE), so the TCP
+ * handle libuv accepted on the listener's behalf closes with an RST.
+ */
+function dropUnaccepted(h: UvHandle): void {
+  const s = h as StreamHandle;
+  if (!(s.reset && s.reset(() => {}) === 0)) h.close();
+}
 
 const UNNAMED: Address = { family: AF_UNIX, path: "" };
 
@@ -271,7 +282,8 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
 
   private arrived(status: number, client: UvHandle | undefined): void {
     if (status !== 0 || !client) return;
-    if (this.closed || this.waiting.length >= SOMAXCONN) {
+    if (this.closed) return dropUnaccepted(client);
+    if (this.waiting.length >= SOMAXCONN) {
       client.close();
       return;
     }
@@ -439,7 +451,7 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
   // ---- close ----
 
   private releaseHandle(): void {
-    for (const w of this.waiting) w.close();
+    for (const w of this.waiting) dropUnaccepted(w);
     this.waiting = [];
     if (this.handle && !this.wrapped) this.handle.close();
     this.handle = null;

@@ -67,21 +67,30 @@ export function memmove<T extends Uint8Array | object>(
  * (`struct evbuffer_iovec v[20]; memset(v, 0, sizeof(v))`) has each cleared.
  */
 export function memset<T extends Uint8Array | object>(s: T, c: number, n: number): T {
+  return fill("memset", s, c, n);
+}
+
+/** <strings.h>'s bzero(s, n): memset(s, 0, n), struct objects included. */
+export function bzero(s: Uint8Array | object, n: number): void {
+  fill("bzero", s, 0, n);
+}
+
+function fill<T extends Uint8Array | object>(fn: string, s: T, c: number, n: number): T {
   if (s !== null && typeof s === "object" && !ArrayBuffer.isView(s)) {
     const structs = Array.isArray(s) ? s : [s];
     if (!structs.every(isPlainStruct))
-      throw typeError("memset", "s", `must be a struct object or bytes, got ${describe(s)}`);
-    if ((int("memset", "c", c) & 0xff) !== 0)
-      throw typeError("memset", "c", "must be 0 when 's' is a struct object");
-    size("memset", "n", n);
+      throw typeError(fn, "s", `must be a struct object or bytes, got ${describe(s)}`);
+    if ((int(fn, "c", c) & 0xff) !== 0)
+      throw typeError(fn, "c", "must be 0 when 's' is a struct object");
+    size(fn, "n", n);
     for (const o of structs)
       for (const k of Object.keys(o)) delete (o as Record<string, unknown>)[k];
     return s;
   }
-  const d = mem("memset", "s", s);
-  const len = size("memset", "n", n);
-  within("memset", len, "n", ["s", d]);
-  d.fill(int("memset", "c", c) & 0xff, 0, len);
+  const d = mem(fn, "s", s);
+  const len = size(fn, "n", n);
+  within(fn, len, "n", ["s", d]);
+  d.fill(int(fn, "c", c) & 0xff, 0, len);
   return s;
 }
 
