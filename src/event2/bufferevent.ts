@@ -265,7 +265,13 @@ export function bufferevent_get_underlying(bufev: BufferEvent): BufferEvent | nu
   return bev("bufferevent_get_underlying", bufev).getUnderlying();
 }
 
+/**
+ * Also after bufferevent_free: libevent keeps the struct until its finalizer
+ * runs from the loop, so C reads the base of a bufferevent it has just freed
+ * (libevent's test-fdleak breaks the loop with it).
+ */
 export function bufferevent_get_base(bev_: BufferEvent): EventBase {
+  if (bev_ instanceof BufferEvent && bev_.freed) return bev_.base;
   return bev("bufferevent_get_base", bev_, "bev").base;
 }
 
