@@ -28,6 +28,7 @@ import {
 import { lookupFd, whenSettled } from "./io_source.js";
 // The backend behind descriptor events: loading it registers fds 0-2 and the fd resolver.
 import "./descriptor_table.js";
+import { holdBaseDescriptors } from "./descriptor.js";
 import { warn } from "./log.js";
 import { NSIG, claimSignals, releaseSignals, signalSource, signalWatchers } from "./signals.js";
 import { monoToWallUs, monotonicUs, sleepVirtual, virtualClockOn } from "./time.js";
@@ -116,6 +117,12 @@ export class EventBase {
     this.noCacheTime = opts.noCacheTime ?? false;
     const unlimited = this.maxCallbacks === INT_MAX && this.maxDispatchUs < 0;
     this.limitAfterPriority = unlimited ? INT_MAX : (opts.limitAfterPriority ?? 1);
+    holdBaseDescriptors(this.ownDescriptors);
+  }
+
+  /** What libevent's base holds open: the signal pipe, and the epoll descriptor. */
+  private get ownDescriptors(): number {
+    return this.method.startsWith("epoll") ? 3 : 2;
   }
 
   get npriorities(): number {
@@ -752,6 +759,7 @@ export class EventBase {
       while (this.later.head) deleted += this.cancelForFree(this.later.head, runFinalizers);
     }
     this.freed = true;
+    holdBaseDescriptors(-this.ownDescriptors);
     releaseSignals(this);
     this.stopWaiting();
   }
