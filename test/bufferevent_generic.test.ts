@@ -322,6 +322,36 @@ describe("bufferevent generic calls", () => {
     expect(() => be.bufferevent_free(bev)).to.throw(TypeError, /bufferevent_free.*already freed/);
   });
 
+  it("bufferevent_get_base still answers right after bufferevent_free, as libevent's struct lives until its finalizer", async () => {
+    // libevent's test-fdleak: an event callback frees its bufferevent, then
+    // breaks the loop through bufferevent_get_base of it.
+    const fds: number[] = [];
+    expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, fds)).to.equal(0);
+    const bev = bufferevent_socket_new(base, fds[1], BEV_OPT_CLOSE_ON_FREE)!;
+    let seen: unknown = null;
+    be.bufferevent_setcb(
+      bev,
+      null,
+      null,
+      (b: BufferEvent, events: number) => {
+        bufferevent_free(b);
+        seen = events;
+        ev.event_base_loopbreak(be.bufferevent_get_base(b));
+      },
+      null,
+    );
+    be.bufferevent_enable(bev, EV_READ);
+    evutil_closesocket(fds[0]);
+    const keep = ev.event_new(base, -1, ev.EV_PERSIST, () => {}, null)!;
+    ev.event_add(keep, { tv_sec: 5, tv_usec: 0 });
+    expect(await ev.event_base_dispatch(base)).to.equal(0);
+    expect(ev.event_base_got_break(base)).to.equal(1);
+    expect(seen).to.equal(be.BEV_EVENT_EOF | be.BEV_EVENT_READING);
+    expect(be.bufferevent_get_base(bev)).to.equal(base);
+    expect(() => be.bufferevent_get_enabled(bev)).to.throw(TypeError, /already freed/);
+    ev.event_free(keep);
+  });
+
   it("BEV_OPT_THREADSAFE works once threading is on (evthread_use_pthreads)", async () => {
     expect(bufferevent_socket_new(base, -1, BEV_OPT_THREADSAFE)).to.equal(null);
     await withThreads(() => {

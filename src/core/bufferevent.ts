@@ -14,6 +14,7 @@
 // - A read callback that leaves the input at or above the read high
 //   watermark is re-run only if it consumed something (libevent #891 busy
 //   loop); otherwise it waits until the application drains the input.
+import type { CommonQueue } from "./common_timeout.js";
 import { CbState, Deferred } from "./callback.js";
 import { Evbuffer, type CbEntry, type CbInfo } from "./evbuffer.js";
 import { CB_ENABLED, CB_NODEFER, clearEntryFlags, setEntryFlags } from "./evbuffer_cb.js";
@@ -166,6 +167,9 @@ export abstract class BufferEvent implements BufferEventOps {
   /** Timeouts in µs; 0 = none. */
   timeoutRead = 0;
   timeoutWrite = 0;
+  /** The queues of timeout_read/timeout_write when they are common timeouts of the base. */
+  timeoutReadQ: CommonQueue | null = null;
+  timeoutWriteQ: CommonQueue | null = null;
   maxSingleRead = MAX_SINGLE_DEFAULT;
   maxSingleWrite = MAX_SINGLE_DEFAULT;
   /** A rate limiter, once one is attached. */
@@ -461,37 +465,65 @@ export abstract class BufferEvent implements BufferEventOps {
 
   // ---- timeouts ----
 
-  setTimeouts(readUs: number, writeUs: number): number {
+  /** A NULL timeout is 0 µs; a common timeout of the base (its queue given) is set even at 0 µs. */
+  setTimeouts(
+    readUs: number,
+    writeUs: number,
+    readQ: CommonQueue | null = null,
+    writeQ: CommonQueue | null = null,
+  ): number {
     this.timeoutRead = readUs;
     this.timeoutWrite = writeUs;
+    this.timeoutReadQ = readQ;
+    this.timeoutWriteQ = writeQ;
     return this.adjustTimeouts();
+  }
+
+  /** timeout_read is set (evutil_timerisset). */
+  get readTimeoutSet(): boolean {
+    return this.timeoutRead > 0 || this.timeoutReadQ !== null;
+  }
+
+  get writeTimeoutSet(): boolean {
+    return this.timeoutWrite > 0 || this.timeoutWriteQ !== null;
+  }
+
+  /** event_add of the read event with timeout_read (none when unset), a common timeout's in its queue. */
+  addReadEvent(): number {
+    const q = this.timeoutReadQ;
+    return this.base.add(this.readEv, this.readTimeoutSet ? this.timeoutRead : null, false, q);
+  }
+
+  addWriteEvent(): number {
+    const q = this.timeoutWriteQ;
+    return this.base.add(this.writeEv, this.writeTimeoutSet ? this.timeoutWrite : null, false, q);
   }
 
   /** bufferevent_generic_adj_timeouts_: timers run only while their direction is armed. */
   adjustGenericTimeouts(): number {
     const base = this.base;
     let r = 0;
-    if (this.enabled & EV_READ && !this.readSuspended && this.timeoutRead)
-      r |= base.add(this.readEv, this.timeoutRead);
+    if (this.enabled & EV_READ && !this.readSuspended && this.readTimeoutSet)
+      r |= this.addReadEvent();
     else base.del(this.readEv);
     if (
       this.enabled & EV_WRITE &&
       !this.writeSuspended &&
-      this.timeoutWrite &&
+      this.writeTimeoutSet &&
       this.output.totalLen
     )
-      r |= base.add(this.writeEv, this.timeoutWrite);
+      r |= this.addWriteEvent();
     else base.del(this.writeEv);
     return r < 0 ? -1 : 0;
   }
 
   /** BEV_RESET_GENERIC_READ_TIMEOUT */
   resetReadTimeout(): void {
-    if (this.timeoutRead) this.base.add(this.readEv, this.timeoutRead);
+    if (this.readTimeoutSet) this.addReadEvent();
   }
 
   resetWriteTimeout(): void {
-    if (this.timeoutWrite) this.base.add(this.writeEv, this.timeoutWrite);
+    if (this.writeTimeoutSet) this.addWriteEvent();
   }
 
   /** A generic timer fired: the direction is disabled first, then the eventcb learns. */

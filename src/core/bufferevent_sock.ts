@@ -98,11 +98,11 @@ export class SocketBufferEvent extends BufferEvent {
   // ---- arming (be_socket_enable / be_socket_disable) ----
 
   private addRead(): number {
-    return this.base.add(this.readEv, this.timeoutRead || null);
+    return this.addReadEvent();
   }
 
   private addWrite(): number {
-    return this.base.add(this.writeEv, this.timeoutWrite || null);
+    return this.addWriteEvent();
   }
 
   private delRead(): void {
@@ -136,11 +136,11 @@ export class SocketBufferEvent extends BufferEvent {
   override adjustTimeouts(): number {
     let r = 0;
     if (this.readEv.inserted) {
-      if (this.timeoutRead) r |= this.base.add(this.readEv, this.timeoutRead);
+      if (this.readTimeoutSet) r |= this.addReadEvent();
       else this.base.removeTimer(this.readEv);
     }
     if (this.writeEv.inserted) {
-      if (this.timeoutWrite) r |= this.base.add(this.writeEv, this.timeoutWrite);
+      if (this.writeTimeoutSet) r |= this.addWriteEvent();
       else this.base.removeTimer(this.writeEv);
     }
     return r < 0 ? -1 : 0;

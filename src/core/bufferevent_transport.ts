@@ -1,13 +1,13 @@
 // What the socket kind needs from the descriptor layer, in one place: the
 // stream behind a descriptor number, the number of a net.Socket, and
 // socket(2) / connect(2) / close(2) on the library's own descriptors.
-import { install, managed } from "./descriptor.js";
+import { descriptorRoom, install, managed } from "./descriptor.js";
 import { fdOf, streamFor } from "./descriptor_table.js";
 import { connectFd } from "./net_connect.js";
 import { SocketDescriptor } from "./net_socket.js";
 import { readSockaddr } from "./sockaddr.js";
 import { familyOf, type SockaddrObj } from "./evutil_sockaddr.js";
-import { ECONNREFUSED, EINPROGRESS, set_errno } from "../libc/errno.js";
+import { ECONNREFUSED, EINPROGRESS, EMFILE, set_errno } from "../libc/errno.js";
 
 export { fdOf, streamFor };
 
@@ -37,6 +37,10 @@ export function connectNew(
   sa: SockaddrObj,
   socklen?: number,
 ): { fd: number; r: ConnectStart } | -1 {
+  if (!descriptorRoom()) {
+    set_errno(EMFILE);
+    return -1;
+  }
   const d = new SocketDescriptor(familyOf(sa));
   d.nonblock = true;
   const a = readSockaddr(sa, socklen);

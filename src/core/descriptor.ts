@@ -222,6 +222,29 @@ export abstract class Descriptor implements IoSource {
 
 const table = new Map<number, Descriptor>();
 
+// RLIMIT_NOFILE as the program set it (setrlimit). Node's own descriptors are
+// not the program's, so the limit bounds the descriptors a C program would
+// hold: the managed ones (stdio included) and each event base's own
+// (libevent's epoll descriptor and signal pipe). A call that would open one
+// beyond it fails with EMFILE, as the kernel refuses it.
+let nofileLimit = Infinity;
+let baseHeld = 0;
+
+/** setrlimit(RLIMIT_NOFILE)'s soft limit; Infinity for none. */
+export function setDescriptorLimit(n: number): void {
+  nofileLimit = n;
+}
+
+/** An event base opening (n > 0) or closing (n < 0) its own descriptors. */
+export function holdBaseDescriptors(n: number): void {
+  baseHeld += n;
+}
+
+/** Whether `n` more descriptors fit under the RLIMIT_NOFILE the program set. */
+export function descriptorRoom(n = 1): boolean {
+  return nofileLimit === Infinity || table.size + baseHeld + n <= nofileLimit;
+}
+
 function firstVirtual(): number {
   try {
     return Math.max(Number(readFileSync("/proc/sys/fs/nr_open", "utf8")) || 0, 1 << 20);

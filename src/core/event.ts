@@ -8,6 +8,7 @@ import { EV_ET, EV_PERSIST, EV_SIGNAL } from "./flags.js";
 import type { IoSource } from "./io_source.js";
 import type { Timed } from "./timer_heap.js";
 import type { EventBase } from "./event_base.js";
+import type { CommonQueue } from "./common_timeout.js";
 
 export type EventCb = (fd: number, what: number, arg: any) => void;
 export type FinalizeCb = (ev: Event, arg: any) => void;
@@ -43,6 +44,12 @@ export class Event extends Callback implements Timed {
   declare freed: boolean;
   declare deadline: number;
   declare heapIndex: number;
+  /** The common-timeout queue holding this event's timeout (instead of the heap), and its links there. */
+  declare commonQueue: CommonQueue | null;
+  declare ctPrev: Event | null;
+  declare ctNext: Event | null;
+  /** The common timeout a persistent event re-arms with (its ev_io_timeout was one). */
+  declare intervalQueue: CommonQueue | null;
   /** On its base's list of events for the next poll to recheck. */
   declare pollQueued: boolean;
   /** Links of the base's list of inserted events (oldest first). */
@@ -88,13 +95,16 @@ export class Event extends Callback implements Timed {
     // libevent leaves ev_timeout as it was: event_pending can still report it.
     if (typeof ev.deadline !== "number") ev.deadline = 0;
     ev.heapIndex = -1;
+    ev.commonQueue = ev.intervalQueue = null;
+    ev.ctPrev = ev.ctNext = null;
     ev.pollQueued = false;
     ev.insPrev = ev.insNext = null;
     return ev;
   }
 
+  /** A timeout is pending (EVLIST_TIMEOUT): in the heap or in a common-timeout queue. */
   get timerPending(): boolean {
-    return this.heapIndex >= 0;
+    return this.heapIndex >= 0 || this.commonQueue !== null;
   }
 
   /** Called by the base with the event already out of its active queue. */

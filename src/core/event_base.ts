@@ -9,7 +9,7 @@
 // Promise settled by the next activation or timer deadline; a ref'd Node
 // handle keeps the process alive while a loop runs (contract 9).
 import { Callback, CallbackQueue, CbState, Deferred } from "./callback.js";
-import { CommonTimeouts } from "./common_timeout.js";
+import { CommonTimeouts, type CommonQueue } from "./common_timeout.js";
 import { Event, type EventCb, type FinalizeCb } from "./event.js";
 import {
   EVLOOP_NONBLOCK,
@@ -28,6 +28,7 @@ import {
 import { lookupFd, whenSettled } from "./io_source.js";
 // The backend behind descriptor events: loading it registers fds 0-2 and the fd resolver.
 import "./descriptor_table.js";
+import { holdBaseDescriptors } from "./descriptor.js";
 import { warn } from "./log.js";
 import { NSIG, claimSignals, releaseSignals, signalSource, signalWatchers } from "./signals.js";
 import { monoToWallUs, monotonicUs, sleepVirtual, virtualClockOn } from "./time.js";
@@ -115,6 +116,12 @@ export class EventBase {
     this.noCacheTime = opts.noCacheTime ?? false;
     const unlimited = this.maxCallbacks === INT_MAX && this.maxDispatchUs < 0;
     this.limitAfterPriority = unlimited ? INT_MAX : (opts.limitAfterPriority ?? 1);
+    holdBaseDescriptors(this.ownDescriptors);
+  }
+
+  /** What libevent's base holds open: the signal pipe, and the epoll descriptor. */
+  private get ownDescriptors(): number {
+    return this.method.startsWith("epoll") ? 3 : 2;
   }
 
   get npriorities(): number {
@@ -219,15 +226,38 @@ export class EventBase {
     this.nActive--;
   }
 
-  private insertTimeout(ev: Event, deadline: number): void {
-    this.timers.push(ev, deadline);
+  private insertTimeout(ev: Event, deadline: number, q: CommonQueue | null): void {
+    if (q) {
+      ev.deadline = deadline;
+      q.insert(ev);
+    } else this.timers.push(ev, deadline);
     this.counted(ev, 1);
   }
 
   private removeTimeout(ev: Event): void {
-    this.timers.remove(ev);
+    if (ev.commonQueue) ev.commonQueue.remove(ev);
+    else this.timers.remove(ev);
     this.counted(ev, -1);
   }
+
+  /** A common timeout's internal timer: priority 0, due at its queue's first deadline. */
+  private commonTimer(q: CommonQueue): Event {
+    const t = new Event(this, -1, 0, this.commonTimeoutDue, q);
+    t.internal = true;
+    t.priority = 0;
+    return t;
+  }
+
+  /** common_timeout_callback: activates the queue's due events in order, then waits for the next. */
+  private readonly commonTimeoutDue = (_fd: number, _what: number, q: CommonQueue): void => {
+    const now = this.now();
+    let ev: Event | null;
+    while ((ev = q.head) && ev.deadline <= now) {
+      this.del(ev);
+      this.activate(ev, EV_TIMEOUT, 1);
+    }
+    if (ev) this.add(q.timer!, ev.deadline, true);
+  };
 
   // ---- adding and deleting events ----
 
@@ -236,7 +266,12 @@ export class EventBase {
    * Returns 0, or -1 for a descriptor or signal that cannot be watched or a
    * finalizing event.
    */
-  add(ev: Event, timeoutUs: number | null, absolute = false): number {
+  add(
+    ev: Event,
+    timeoutUs: number | null,
+    absolute = false,
+    common: CommonQueue | null = null,
+  ): number {
     if (ev.finalizing) return -1;
     if (
       ev.events & (EV_READ | EV_WRITE | EV_CLOSED | EV_SIGNAL) &&
@@ -249,15 +284,20 @@ export class EventBase {
       this.counted(ev, 1);
     }
     if (timeoutUs === null) return 0;
-    if (ev.events & EV_PERSIST && !(ev.events & EV_SIGNAL) && !absolute) ev.interval = timeoutUs;
-    if (ev.heapIndex >= 0) this.removeTimeout(ev);
+    if (ev.events & EV_PERSIST && !(ev.events & EV_SIGNAL) && !absolute) {
+      ev.interval = timeoutUs;
+      ev.intervalQueue = common;
+    }
+    if (ev.timerPending) this.removeTimeout(ev);
     // Re-adding a timer whose timeout already fired cancels that activation.
     if (ev.state === CbState.Active && ev.res & EV_TIMEOUT) {
       if (ev.events & EV_SIGNAL && ev.ncalls && ev.sigAbortable) ev.sigCallsLeft = 0;
       this.removeActive(ev);
     }
-    this.insertTimeout(ev, absolute ? timeoutUs : this.now() + timeoutUs);
-    if (ev.heapIndex === 0 && this.waiting) this.armWaitTimer();
+    this.insertTimeout(ev, absolute ? timeoutUs : this.now() + timeoutUs, common);
+    if (common) {
+      if (common.head === ev) this.add(common.timer!, ev.deadline, true);
+    } else if (ev.heapIndex === 0 && this.waiting) this.armWaitTimer();
     return 0;
   }
 
@@ -341,7 +381,7 @@ export class EventBase {
   del(ev: Event, evenIfFinalizing = false): number {
     if (ev.finalizing && !evenIfFinalizing) return 0;
     if (ev.events & EV_SIGNAL && ev.ncalls && ev.sigAbortable) ev.sigCallsLeft = 0;
-    if (ev.heapIndex >= 0) this.removeTimeout(ev);
+    if (ev.timerPending) this.removeTimeout(ev);
     if (ev.state !== CbState.Idle) this.removeActive(ev);
     if (ev.inserted) {
       ev.inserted = false;
@@ -359,9 +399,10 @@ export class EventBase {
 
   /** event_remove_timer: drops a pending timeout (and the persistent interval) only. */
   removeTimer(ev: Event): number {
-    if (ev.heapIndex >= 0) {
+    if (ev.timerPending) {
       this.removeTimeout(ev);
       ev.interval = 0;
+      ev.intervalQueue = null;
     }
     return 0;
   }
@@ -371,7 +412,7 @@ export class EventBase {
     const now = this.now();
     let at = (ev.res & EV_TIMEOUT ? ev.deadline : now) + ev.interval;
     if (at < now) at = now + ev.interval;
-    this.add(ev, at, true);
+    this.add(ev, at, true, ev.intervalQueue);
   }
 
   // ---- activation ----
@@ -459,7 +500,7 @@ export class EventBase {
   // ---- event_base_once and loop control ----
 
   /** event_base_init_common_timeout's timevals, which event_add recognises. */
-  readonly commonTimeouts = new CommonTimeouts();
+  readonly commonTimeouts = new CommonTimeouts((q) => this.commonTimer(q));
 
   /** Whether event_base_once takes `events`: a timeout alone, or some I/O; never a signal or EV_PERSIST. */
   static onceAccepts(events: number): boolean {
@@ -470,22 +511,30 @@ export class EventBase {
   }
 
   /** event_base_once: a one-shot timer or I/O event, freed after it runs. */
-  once(fd: number, events: number, cb: EventCb, arg: any, timeoutUs: number | null): number {
+  once(
+    fd: number,
+    events: number,
+    cb: EventCb,
+    arg: any,
+    timeoutUs: number | null,
+    common: CommonQueue | null = null,
+  ): number {
     if (!EventBase.onceAccepts(events)) return -1;
     const io = events & (EV_READ | EV_WRITE | EV_CLOSED);
     if (!io) {
       const ev = new Event(this, -1, 0, cb, arg);
       // An immediate timer is activated at once: fast, and in order with other activations.
-      if (!timeoutUs) this.activate(ev, EV_TIMEOUT, 1);
-      else this.add(ev, timeoutUs);
+      // A common timeout is never zero to libevent (its tag bits are set).
+      if (!timeoutUs && !common) this.activate(ev, EV_TIMEOUT, 1);
+      else this.add(ev, timeoutUs, false, common);
       return 0;
     }
-    return this.add(new Event(this, fd, io, cb, arg), timeoutUs);
+    return this.add(new Event(this, fd, io, cb, arg), timeoutUs, false, common);
   }
 
   /** event_base_loopexit: an event_base_once timer that ends the loop after its pass. */
-  loopExit(afterUs: number | null): number {
-    return this.once(-1, EV_TIMEOUT, this.exitCb, this, afterUs);
+  loopExit(afterUs: number | null, common: CommonQueue | null = null): number {
+    return this.once(-1, EV_TIMEOUT, this.exitCb, this, afterUs, common);
   }
 
   loopBreak(): number {
@@ -735,6 +784,10 @@ export class EventBase {
    * ones run (unless `runFinalizers` is false); the base is unusable after.
    */
   free(runFinalizers: boolean): void {
+    for (const q of this.commonTimeouts.queues) {
+      this.del(q.timer!, true);
+      for (let ev = q.head; ev; ev = q.head) this.del(ev, true);
+    }
     for (const ev of this.insertedNewestFirst().reverse()) this.del(ev, true);
     let ev: Event | undefined;
     while ((ev = this.timers.peek())) this.del(ev, true);
@@ -749,6 +802,7 @@ export class EventBase {
       while (this.later.head) deleted += this.cancelForFree(this.later.head, runFinalizers);
     }
     this.freed = true;
+    holdBaseDescriptors(-this.ownDescriptors);
     releaseSignals(this);
     this.stopWaiting();
   }
@@ -773,13 +827,10 @@ export class EventBase {
     const key = (e: Event) => (e.events & EV_SIGNAL ? NSIG : 0) * 0x100000000 + e.fd;
     mapped.sort((a, b) => key(a) - key(b));
     const out = mapped;
-    for (let i = 0; i < this.timers.size; i++) {
-      const ev = this.timers.at(i);
-      if (!ev.inserted) out.push(ev);
-    }
+    for (const ev of this.timerEvents()) if (!ev.inserted) out.push(ev);
     for (const q of this.queues)
       for (let c = q.head; c; c = c.next)
-        if (c instanceof Event && !c.inserted && c.heapIndex < 0) out.push(c);
+        if (c instanceof Event && !c.inserted && !c.timerPending) out.push(c);
     return out;
   }
 
@@ -789,9 +840,9 @@ export class EventBase {
     const evs = this.eventsInOrder();
     let s = "Inserted events:\n";
     for (const e of evs) {
-      if (!e.inserted && e.heapIndex < 0) continue;
+      if (!e.inserted && !e.timerPending) continue;
       s += `  ${id(e)} ${gloss(e)}]${flagWords(e.events, false)}${e.internal ? " Internal" : ""}`;
-      if (e.heapIndex >= 0) {
+      if (e.timerPending) {
         const wall = monoToWallUs(e.deadline);
         const sec = Math.floor(wall / 1e6);
         s += ` Timeout=${sec}.${String(wall - sec * 1e6).padStart(6, "0")}`;
@@ -812,9 +863,11 @@ export class EventBase {
     return this.insertedNewestFirst().filter((e) => e.fd === fd && !(e.events & EV_SIGNAL));
   }
 
-  /** Events in the timer heap, in heap order. */
+  /** Events with a timeout: the heap's in heap order (internal timers too), then each common-timeout queue's in order. */
   timerEvents(): Event[] {
-    return Array.from({ length: this.timers.size }, (_, i) => this.timers.at(i));
+    const out = Array.from({ length: this.timers.size }, (_, i) => this.timers.at(i));
+    for (const q of this.commonTimeouts.queues) for (const ev of q) out.push(ev);
+    return out;
   }
 }
 

@@ -5,11 +5,11 @@
 // sockets joined in memory (wire_memory.ts): connected at once, each
 // readable as soon as the other writes, both with an unnamed AF_UNIX
 // address, as a real socketpair's; their numbers are the library's own.
-import { install } from "./descriptor.js";
+import { descriptorRoom, install } from "./descriptor.js";
 import { descriptorOf } from "./descriptor_table.js";
 import { SocketDescriptor } from "./net_socket.js";
 import { readSockaddr } from "./sockaddr.js";
-import { EBADF, EINPROGRESS, ENOTSOCK } from "../libc/errno.js";
+import { EBADF, EINPROGRESS, EMFILE, ENOTSOCK } from "../libc/errno.js";
 
 /** socket(2) for a stream socket of `domain`, entered in the table. */
 export function createSocket(domain: number, nonblock = false, cloexec = false): SocketDescriptor {
@@ -42,6 +42,7 @@ export function connectFd(fd: number, sa: object, socklen?: number): number {
 export function connectStream(sa: object, socklen?: number): SocketDescriptor | number {
   const a = readSockaddr(sa, socklen);
   if (typeof a === "number") return a;
+  if (!descriptorRoom()) return -EMFILE;
   const s = new SocketDescriptor(a.family);
   s.nonblock = true;
   const r = s.connect(a);

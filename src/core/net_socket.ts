@@ -16,7 +16,16 @@
 // A blocking recv or accept with nothing waiting returns -1/EAGAIN.
 import { Socket } from "node:net";
 import { statSync } from "node:fs";
-import { Descriptor, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, install } from "./descriptor.js";
+import {
+  Descriptor,
+  POLLERR,
+  POLLHUP,
+  POLLIN,
+  POLLOUT,
+  POLLRDHUP,
+  descriptorRoom,
+  install,
+} from "./descriptor.js";
 import { AF_INET, AF_INET6, AF_UNIX, SHUT_RD, SHUT_RDWR, SHUT_WR } from "./net_constants.js";
 import {
   UV_TCP_IPV6ONLY,
@@ -44,6 +53,7 @@ import {
   EINPROGRESS,
   EINVAL,
   EISCONN,
+  EMFILE,
   ENOTCONN,
   ENOENT,
   EPIPE,
@@ -295,6 +305,7 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
   /** accept(2): the new connected socket, or -EAGAIN / -EINVAL. */
   accept(): SocketDescriptor | number {
     if (this.state !== "listening") return -EINVAL;
+    if (!descriptorRoom()) return -EMFILE; // the connection stays queued, as in the kernel
     const h = this.waiting.shift();
     if (!h) return -EAGAIN;
     const s = new SocketDescriptor(this.domain);

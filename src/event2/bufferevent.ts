@@ -265,7 +265,13 @@ export function bufferevent_get_underlying(bufev: BufferEvent): BufferEvent | nu
   return bev("bufferevent_get_underlying", bufev).getUnderlying();
 }
 
+/**
+ * Also after bufferevent_free: libevent keeps the struct until its finalizer
+ * runs from the loop, so C reads the base of a bufferevent it has just freed
+ * (libevent's test-fdleak breaks the loop with it).
+ */
 export function bufferevent_get_base(bev_: BufferEvent): EventBase {
+  if (bev_ instanceof BufferEvent && bev_.freed) return bev_.base;
   return bev("bufferevent_get_base", bev_, "bev").base;
 }
 
@@ -401,7 +407,16 @@ export function bufferevent_set_timeouts(
   const b = bev(fn, bufev);
   const r = checks.timeval(fn, timeout_read, "timeout_read") ?? 0;
   const w = checks.timeval(fn, timeout_write, "timeout_write") ?? 0;
-  return b.setTimeouts(r, w);
+  // A common timeout of the base (event_base_init_common_timeout) counts by its duration, as event_add reads it.
+  const common = b.base.commonTimeouts;
+  const rq = timeout_read ? common.queueOf(timeout_read) : null;
+  const wq = timeout_write ? common.queueOf(timeout_write) : null;
+  return b.setTimeouts(
+    rq ? common.durationUs(timeout_read!)! : r,
+    wq ? common.durationUs(timeout_write!)! : w,
+    rq,
+    wq,
+  );
 }
 
 export function bufferevent_setwatermark(

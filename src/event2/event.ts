@@ -3,6 +3,7 @@
 // that would crash throws), and calls src/core/event_base.ts.
 import * as args from "../args.js";
 import { EventBase } from "../core/event_base.js";
+import type { CommonQueue } from "../core/common_timeout.js";
 import { CbState } from "../core/callback.js";
 import { Event, type EventCb } from "../core/event.js";
 import { getCurrentBase, setCurrentBase } from "../core/current_base.js";
@@ -38,6 +39,8 @@ export {
   EVENT_LOG_WARN as _EVENT_LOG_WARN,
 } from "../core/log.js";
 export type { EventBase, Event, EventCb, Timeval };
+/** C's `event_callback_fn`, the type of an event's callback. */
+export type event_callback_fn = EventCb;
 
 export const LIBEVENT_VERSION = "2.1.12-stable";
 export const LIBEVENT_VERSION_NUMBER = 0x02010c00;
@@ -236,7 +239,7 @@ export function event_base_loop(base: EventBase, flags: number): Promise<number>
 export function event_base_loopexit(base: EventBase | null, tv: Timeval | null): number {
   const us = timeoutArg("event_base_loopexit", base, tv);
   if (base === null || base === undefined) return -1;
-  return check.base("event_base_loopexit", base).loopExit(us);
+  return check.base("event_base_loopexit", base).loopExit(us, commonQueue(base, tv));
 }
 
 export function event_base_loopbreak(base: EventBase | null): number {
@@ -367,6 +370,11 @@ function timeoutArg(fn: string, base: EventBase | null, tv: Timeval | null): num
   return us === null || !(base instanceof EventBase)
     ? us
     : (base.commonTimeouts.durationUs(tv!) ?? us);
+}
+
+/** The common-timeout queue `tv` names in `base` (its events wait there, not in the heap), or null. */
+function commonQueue(base: EventBase | null, tv: Timeval | null): CommonQueue | null {
+  return tv && base instanceof EventBase ? base.commonTimeouts.queueOf(tv) : null;
 }
 
 /**
@@ -537,7 +545,7 @@ export function event_add(ev: Event, tv: Timeval | null): number {
   const e = check.event("event_add", ev);
   const us = timeoutArg("event_add", e.base, tv);
   const b = baseOf("event_add", "event_add", e);
-  return b ? b.add(e, us) : -1;
+  return b ? b.add(e, us, false, commonQueue(b, tv)) : -1;
 }
 
 function delEvent(e: Event, fn = "event_del"): number {
@@ -771,7 +779,7 @@ export function event_base_once(
   // libevent refuses a bad combination before it looks at the callback.
   if (!EventBase.onceAccepts(what)) return -1;
   if (!c) throw args.typeError(fn, "callback", "is NULL");
-  return b.once(f, what, c, arg, us);
+  return b.once(f, what, c, arg, us, commonQueue(b, tv));
 }
 
 // ---- function-like macros ----

@@ -23,7 +23,8 @@ import {
   TCP_DEFER_ACCEPT,
 } from "../core/net_constants.js";
 import { socketpairStreams } from "../core/net_connect.js";
-import { EAFNOSUPPORT, EINVAL, EPROTONOSUPPORT, errno, set_errno } from "../libc/errno.js";
+import { descriptorRoom } from "../core/descriptor.js";
+import { EAFNOSUPPORT, EINVAL, EMFILE, EPROTONOSUPPORT, errno, set_errno } from "../libc/errno.js";
 import { strerror } from "../libc/errno_text.js";
 import {
   FD_CLOEXEC,
@@ -69,6 +70,7 @@ export function evutil_socketpair(
   }
   if (kind !== SOCK_STREAM) return fail(EINVAL);
   if (p !== 0) return fail(EPROTONOSUPPORT);
+  if (!descriptorRoom(2)) return fail(EMFILE);
   const ends = socketpairStreams((t & SOCK_NONBLOCK) !== 0, (t & SOCK_CLOEXEC) !== 0);
   pair[0] = ends[0].fd;
   pair[1] = ends[1].fd;

@@ -6,8 +6,10 @@
 import { execFileSync } from "node:child_process";
 import { fstatSync, lstatSync, openSync, statSync, unlinkSync, type BigIntStats } from "node:fs";
 import { describe, int, typeError } from "../args.js";
+import { descriptorRoom } from "../core/descriptor.js";
+import { descriptorOf } from "../core/descriptor_table.js";
 import { errnoOf } from "../core/net_handles.js";
-import { EBADF, EFAULT, EIO, set_errno } from "./errno.js";
+import { EBADF, EFAULT, EIO, EMFILE, set_errno } from "./errno.js";
 import { strerror } from "./errno_text.js";
 
 export { O_RDWR } from "../core/net_constants.js";
@@ -81,7 +83,11 @@ export function open(path: string | Uint8Array, flags: number, mode?: number): n
   const p = pathArg("open", path);
   const f = int("open", "flags", flags);
   const m = mode === undefined ? 0o666 : int("open", "mode", mode) & 0o7777;
-  return p === null ? fail(EFAULT) : attempt(() => openSync(p, f, m));
+  if (p === null) return fail(EFAULT);
+  if (!descriptorRoom()) return fail(EMFILE);
+  const fd = attempt(() => openSync(p, f, m));
+  if (fd >= 0) descriptorOf(fd); // entered in the table now: it counts against RLIMIT_NOFILE
+  return fd;
 }
 
 export function unlink(path: string | Uint8Array): number {

@@ -12,6 +12,7 @@ export * from "./string.js";
 export * from "./memory.js";
 export * from "./strtol.js";
 export * from "./process.js";
+export * from "./resource.js";
 export * from "./getopt.js";
 export * from "./signal.js";
 export * from "./time.js";

@@ -16,7 +16,7 @@ const scalars: Record<string, number> = {
   ev_int64_t: 8, ev_uint64_t: 8, ev_intptr_t: 8, ev_uintptr_t: 8, ev_ssize_t: 8, ev_off_t: 8,
   size_t: 8, ssize_t: 8, off_t: 8, ptrdiff_t: 8, intptr_t: 8, uintptr_t: 8, time_t: 8,
   suseconds_t: 8, pid_t: 4, uid_t: 4, gid_t: 4, socklen_t: 4, sa_family_t: 2, in_port_t: 2,
-  in_addr_t: 4, evutil_socket_t: 4, sig_atomic_t: 4,
+  in_addr_t: 4, evutil_socket_t: 4, sig_atomic_t: 4, rlim_t: 8,
 };
 
 // prettier-ignore
@@ -24,7 +24,7 @@ const structs: Record<string, number> = {
   sockaddr: 16, sockaddr_in: 16, sockaddr_in6: 28, sockaddr_un: 110, sockaddr_storage: 128,
   in_addr: 4, in6_addr: 16, timeval: 16, timespec: 16, timezone: 8, tm: 56, linger: 8,
   iovec: 16, addrinfo: 48, evutil_addrinfo: 48, evbuffer_iovec: 16, evbuffer_ptr: 24,
-  evbuffer_cb_info: 24, event: 128, stat: 144,
+  evbuffer_cb_info: 24, event: 128, stat: 144, rlimit: 16,
 };
 
 const sizeOfFamily: Record<number, number> = { 1: 110, 2: 16, 10: 28 }; // AF_UNIX, AF_INET, AF_INET6
@@ -76,6 +76,7 @@ function ofStruct(o: object): number | undefined {
   if (has("l_onoff")) return structs.linger;
   if (has("pos")) return structs.evbuffer_ptr;
   if (has("st_mode")) return structs.stat;
+  if (has("rlim_cur")) return structs.rlimit;
   if (Object.keys(o).length === 0) return structs.sockaddr_storage; // `struct sockaddr_storage ss;`
   return undefined;
 }

@@ -13,8 +13,8 @@ import { Socket } from "node:net";
 import * as args from "../args.js";
 import { within } from "./cstring.js";
 import { set_errno } from "./errno.js";
-import { EAFNOSUPPORT, EBADF, EFAULT, EINVAL, ENOTSOCK, EPROTONOSUPPORT } from "./errno.js";
-import type { Descriptor } from "../core/descriptor.js";
+import { EAFNOSUPPORT, EBADF, EFAULT, EINVAL, EMFILE, ENOTSOCK, EPROTONOSUPPORT } from "./errno.js";
+import { descriptorRoom, type Descriptor } from "../core/descriptor.js";
 import { descriptorOf, fdOf } from "../core/descriptor_table.js";
 import { warn } from "../core/log.js";
 import { createSocket } from "../core/net_connect.js";
@@ -192,6 +192,7 @@ export function socket(domain: number, type: number, protocol: number): number {
   }
   if (kind !== SOCK_STREAM) return fail(EINVAL);
   if (p !== 0 && (d === AF_UNIX || p !== IPPROTO_TCP)) return fail(EPROTONOSUPPORT);
+  if (!descriptorRoom()) return fail(EMFILE);
   return createSocket(d, (t & SOCK_NONBLOCK) !== 0, (t & SOCK_CLOEXEC) !== 0).fd;
 }
 
