@@ -377,7 +377,7 @@ describe("event2/event.h, event_compat.h, thread.h conformance", () => {
       expect(ev.event_pending(e, 0xff, null)).to.equal(0);
       const bad = ev.event_new(base, 987654, ev.EV_READ, noop, null)!;
       expect(logged(() => expect(ev.event_add(bad, null)).to.equal(-1))).to.deep.equal([
-        "2:event_add: descriptor 987654 is not one this library can watch",
+        "2:Epoll ADD(1) on fd 987654 failed. Old events were 0; read change was 1 (add); write change was 0 (none); close change was 0 (none): Bad file descriptor",
       ]);
       expect(ev.event_del_block(e)).to.equal(0);
       expect(ev.event_del_noblock(e)).to.equal(0);

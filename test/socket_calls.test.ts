@@ -72,6 +72,7 @@ import {
   getsockname,
   getsockopt,
   htonl,
+  htons,
   inet_pton,
   listen,
   ntohs,
@@ -483,6 +484,45 @@ describe("socket calls", () => {
       expect(await ready(s, ev.EV_READ)).to.equal(ev.EV_READ);
       const b = new Uint8Array(16);
       expect(text(b, recv(s, b, 16, 0))).to.equal("early");
+    });
+    it("a blocking connect to a port of this host with no listener fails at once: -1/ECONNREFUSED, and the socket can try again", async function () {
+      const l = listener(AF_INET);
+      const addr = { ...l.addr };
+      close(l.fd);
+      const c = track(socket(AF_INET, SOCK_STREAM, 0));
+      expect([connect(c, addr, 16), errno]).to.deep.equal([-1, ECONNREFUSED]);
+      const soError = { value: -1 };
+      expect(getsockopt(c, SOL_SOCKET, SO_ERROR, soError, { value: 4 })).to.equal(0);
+      expect(soError.value).to.equal(0);
+      // The unspecified address reaches the loopback, as Linux routes it.
+      const any = { sin_family: AF_INET, sin_port: addr.sin_port, sin_addr: { s_addr: 0 } };
+      expect([connect(c, any, 16), errno]).to.deep.equal([-1, ECONNREFUSED]);
+      const again = listener(AF_INET);
+      expect(connect(c, again.addr, 16)).to.equal(0);
+      await ready(again.fd, ev.EV_READ);
+      expect(track(accept(again.fd, null, null))).to.be.at.least(0);
+      if (!ipv6) return;
+      // A listener on :: takes IPv4 too; one on 127.0.0.1 does not take ::1.
+      const six = track(socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0));
+      const wild = {
+        sin6_family: AF_INET6,
+        sin6_port: 0,
+        sin6_addr: { s6_addr: new Uint8Array(16) },
+      };
+      expect([bind(six, wild, 28), listen(six, 4)]).to.deep.equal([0, 0]);
+      const bound: Sa = {};
+      getsockname(six, bound, { value: 28 });
+      const port = ntohs(bound.sin6_port);
+      const v4 = track(socket(AF_INET, SOCK_STREAM, 0));
+      const to4 = {
+        sin_family: AF_INET,
+        sin_port: htons(port),
+        sin_addr: { s_addr: htonl(INADDR_LOOPBACK) },
+      };
+      expect(connect(v4, to4, 16)).to.equal(0);
+      const v6 = track(socket(AF_INET6, SOCK_STREAM, 0));
+      const loop6 = { ...addrOf(AF_INET6), sin6_port: again.addr.sin_port };
+      expect([connect(v6, loop6, 28), errno]).to.deep.equal([-1, ECONNREFUSED]);
     });
   });
 

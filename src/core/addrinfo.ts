@@ -241,3 +241,23 @@ const GLIBC_MESSAGES: Record<number, string> = {
 export function gaiStrerror(err: number): string {
   return MESSAGES[err] ?? GLIBC_MESSAGES[err] ?? "Unknown error";
 }
+
+// The rest of glibc's own texts, for the C library's gai_strerror.
+const GLIBC_ONLY: Record<number, string> = {
+  [EVUTIL_EAI_BADFLAGS]: "Bad value for ai_flags",
+  [EVUTIL_EAI_NONAME]: "Name or service not known",
+  [EVUTIL_EAI_AGAIN]: "Temporary failure in name resolution",
+  [EVUTIL_EAI_FAIL]: "Non-recoverable failure in name resolution",
+  [GLIBC_EAI_NODATA]: "No address associated with hostname",
+  [EVUTIL_EAI_FAMILY]: "ai_family not supported",
+  [EVUTIL_EAI_SOCKTYPE]: "ai_socktype not supported",
+  [EVUTIL_EAI_SERVICE]: "Servname not supported for ai_socktype",
+  [GLIBC_EAI_ADDRFAMILY]: "Address family for hostname not supported",
+  [EVUTIL_EAI_MEMORY]: "Memory allocation failure",
+  [EVUTIL_EAI_SYSTEM]: "System error",
+};
+
+/** glibc's gai_strerror (libevent's evutil_gai_strerror words some codes its own way). */
+export function glibcGaiStrerror(err: number): string {
+  return GLIBC_ONLY[err] ?? GLIBC_MESSAGES[err] ?? "Unknown error";
+}

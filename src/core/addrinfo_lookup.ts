@@ -97,3 +97,16 @@ export function lookupAsync(
     else cb({ err: 0, found: toFound(list) });
   });
 }
+
+const REVERSE_CHILD = `require("dns").lookupService(process.argv[1], 0, (e, h) =>
+  process.stdout.write(e ? "" : h));`;
+
+/** The host name of address `ip` as getnameinfo would find it (hosts file, then DNS), waiting for it; null if none. */
+export function reverseBlocking(ip: string): string | null {
+  const r = spawnSync(process.execPath, ["-e", REVERSE_CHILD, ip], {
+    encoding: "utf8",
+    timeout: BLOCKING_LIMIT_MS,
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  return !r.error && r.status === 0 && r.stdout !== "" ? r.stdout : null;
+}

@@ -51,3 +51,9 @@ export function protoByNumber(n: number): string | null {
   );
   return protocols.get(n) ?? null;
 }
+
+/** getservbyport(3): the name of the service on `port` (host order) for `proto`, or null. */
+export function servByPort(port: number, proto: string): string | null {
+  servByName("", proto); // reads the table once
+  return services!.find((e) => e.port === port && e.proto === proto)?.name ?? null;
+}

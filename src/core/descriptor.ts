@@ -25,6 +25,28 @@ import { setDescriptorLookup, setLastErrno, type DescriptorIO } from "./evbuffer
 import { warn } from "./log.js";
 import { set_errno } from "../libc/errno.js";
 
+/**
+ * The warning libevent's epoll backend logs when epoll_ctl(EPOLL_CTL_ADD)
+ * refuses an event's descriptor (a regular file: EPERM; a closed one: EBADF),
+ * word for word: the epoll_event bits as a signed int, then each change.
+ */
+export function epollAddFailure(fd: number, events: number, error: string): string {
+  const et = events & EV_ET ? 0x20 : 0;
+  const change = (wanted: number): number => (events & wanted ? 1 | et : 0);
+  const bits =
+    (events & EV_READ ? POLLIN : 0) |
+    (events & EV_WRITE ? POLLOUT : 0) |
+    (events & EV_CLOSED ? 0x2000 : 0) |
+    (et ? 0x80000000 : 0);
+  const part = (what: string, c: number): string =>
+    `${what} change was ${c} (${c & 1 ? "add" : "none"})`;
+  return (
+    `Epoll ADD(${bits | 0}) on fd ${fd} failed. Old events were 0; ` +
+    `${part("read", change(EV_READ))}; ${part("write", change(EV_WRITE))}; ` +
+    `${part("close", change(EV_CLOSED))}: ${error}`
+  );
+}
+
 // The bits of epoll_event.events.
 export const POLLIN = 0x001;
 export const POLLOUT = 0x004;
@@ -76,7 +98,7 @@ export abstract class Descriptor implements IoSource {
   /** What epoll_wait would report for this descriptor now (POLL* bits). */
   abstract poll(): number;
 
-  /** Why epoll_ctl would refuse this descriptor (a message), or null. */
+  /** Why epoll_ctl would refuse this descriptor (its strerror text), or null. */
   protected refusal(): string | null {
     return null;
   }
@@ -109,9 +131,12 @@ export abstract class Descriptor implements IoSource {
   }
 
   watch(ev: Event): boolean {
-    const why = this.closed
-      ? "Bad file descriptor (it was closed)"
-      : (this.refusal() ?? this.startWatching(ev));
+    const refused = this.closed ? "Bad file descriptor" : this.refusal();
+    if (refused) {
+      warn(epollAddFailure(ev.fd, ev.events, refused));
+      return false;
+    }
+    const why = this.startWatching(ev);
     if (why) {
       warn(`event_add: cannot watch fd ${ev.fd}: ${why}`);
       return false;

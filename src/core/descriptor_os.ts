@@ -38,9 +38,8 @@ export class OsDescriptor extends Descriptor implements StreamDescriptor {
   }
 
   protected override refusal(): string | null {
-    return this.kind === "file"
-      ? "it is a regular file or device, which epoll cannot watch (epoll_ctl: Operation not permitted)"
-      : null;
+    // epoll_ctl refuses regular files (and /dev/null) with EPERM.
+    return this.kind === "file" ? "Operation not permitted" : null;
   }
 
   /** Only reading needs a watcher: a pipe or TTY counts as always writable. */

@@ -28,7 +28,7 @@ import {
 import { lookupFd, whenSettled } from "./io_source.js";
 // The backend behind descriptor events: loading it registers fds 0-2 and the fd resolver.
 import "./descriptor_table.js";
-import { holdBaseDescriptors } from "./descriptor.js";
+import { epollAddFailure, holdBaseDescriptors } from "./descriptor.js";
 import { warn } from "./log.js";
 import { NSIG, claimSignals, releaseSignals, signalSource, signalWatchers } from "./signals.js";
 import { monoToWallUs, monotonicUs, sleepVirtual, virtualClockOn } from "./time.js";
@@ -314,7 +314,7 @@ export class EventBase {
     }
     const src = ev.io ?? lookupFd(ev.fd);
     // A source that refuses says why itself.
-    if (!src) warn(`event_add: descriptor ${ev.fd} is not one this library can watch`);
+    if (!src) warn(epollAddFailure(ev.fd, ev.events, "Bad file descriptor"));
     else if (src.watch(ev)) {
       ev.io = src;
       return true;

@@ -12,8 +12,10 @@
 // set. Node cannot block, so a connect on a blocking socket, and any AF_UNIX
 // connect (synchronous in C), returns 0 at once: the connection completes in
 // the background, writes made meanwhile wait in the send buffer, and a
-// failure surfaces as the error of the next read or write and as SO_ERROR.
-// A blocking recv or accept with nothing waiting returns -1/EAGAIN.
+// failure surfaces as the error of the next read or write and as SO_ERROR;
+// only a blocking connect to this host's own address with nothing listening
+// on the port fails at once with ECONNREFUSED, as the kernel's reset arrives
+// before C's call returns. A blocking recv or accept with nothing waiting returns -1/EAGAIN.
 import { Socket } from "node:net";
 import { statSync } from "node:fs";
 import {
@@ -39,6 +41,7 @@ import {
   type UvHandle,
 } from "./net_handles.js";
 import { SockOpts, type Linger } from "./net_sockopt.js";
+import { refusedLocally } from "./local_listeners.js";
 import { anyAddress, fromUv, type Address } from "./sockaddr.js";
 import type { StreamDescriptor } from "./stream.js";
 import { NetConduit } from "./stream_net.js";
@@ -363,6 +366,9 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
     if (unix) {
       const e = unixTargetError(a.path);
       if (e) return -e;
+    } else if (!this.nonblock && refusedLocally(a.ip, a.port)) {
+      // A blocking connect to this host's own address learns of the reset before it returns.
+      return -ECONNREFUSED;
     }
     const h = this.handle ?? (unix ? newPipe() : newTcp());
     const req = newConnectReq(!unix, (status) => this.connectDone(h, status));

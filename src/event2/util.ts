@@ -32,7 +32,7 @@ import {
   type SockaddrObj,
 } from "../core/evutil_sockaddr.js";
 import { gaiStrerror, type Addrinfo, type Hints } from "../core/addrinfo.js";
-import { glibcGetaddrinfo } from "../core/addrinfo_glibc.js";
+import { freeaddrinfoCall, getaddrinfoCall } from "./addrinfo_calls.js";
 import { bytesOfSAddr, sAddrOf } from "../core/sockaddr.js";
 import type { Timeval } from "../core/time.js";
 
@@ -502,28 +502,6 @@ export function evutil_sockaddr_cmp(
 
 // ---- getaddrinfo ----
 
-function hintsArg(fn: string, v: unknown): Hints {
-  if (v === null || v === undefined)
-    return { ai_flags: 0, ai_family: 0, ai_socktype: 0, ai_protocol: 0 };
-  if (typeof v !== "object")
-    throw args.typeError(
-      fn,
-      "hints",
-      `must be a struct evutil_addrinfo object or null, got ${args.describe(v)}`,
-    );
-  const h = v as Partial<Hints>;
-  const field = (k: keyof Hints) => (h[k] === undefined ? 0 : args.int(fn, `hints.${k}`, h[k]));
-  return {
-    ai_flags: field("ai_flags"),
-    ai_family: field("ai_family"),
-    ai_socktype: field("ai_socktype"),
-    ai_protocol: field("ai_protocol"),
-  };
-}
-
-const optCstr = (fn: string, arg: string, v: unknown) =>
-  v === null || v === undefined ? null : cbytes(fn, arg, v);
-
 /**
  * glibc's getaddrinfo, as libevent calls it on Linux: numeric hosts and
  * services are answered at once; other names block on the system resolver
@@ -536,26 +514,12 @@ export function evutil_getaddrinfo(
   hints: Partial<Hints> | null,
   res: { value: Addrinfo | null },
 ): number {
-  const fn = "evutil_getaddrinfo";
-  const node = optCstr(fn, "nodename", nodename);
-  const serv = optCstr(fn, "servname", servname);
-  const h = hintsArg(fn, hints);
-  const out = check.box<Addrinfo | null>(fn, res, "res");
-  if (!out) throw args.typeError(fn, "res", "is NULL (expected a { value } box)");
-  const r = glibcGetaddrinfo(node, serv, h);
-  if (r.err === 0) out.value = r.res;
-  return r.err;
+  return getaddrinfoCall("evutil_getaddrinfo", nodename, servname, hints, res);
 }
-
-const freedLists = new WeakSet<object>();
 
 /** Releases a list from evutil_getaddrinfo or evdns_getaddrinfo; freeing one twice throws, as C would crash. */
 export function evutil_freeaddrinfo(ai: Addrinfo): void {
-  const fn = "evutil_freeaddrinfo";
-  if (ai === null || typeof ai !== "object" || !("ai_family" in ai))
-    throw args.typeError(fn, "ai", `must be a struct evutil_addrinfo, got ${args.describe(ai)}`);
-  if (freedLists.has(ai)) throw args.typeError(fn, "ai", "was already freed");
-  freedLists.add(ai);
+  freeaddrinfoCall("evutil_freeaddrinfo", ai);
 }
 
 export function evutil_gai_strerror(err: number): string {

@@ -13,6 +13,11 @@ import { EBADF, EFAULT, EIO, EMFILE, set_errno } from "./errno.js";
 import { strerror } from "./errno_text.js";
 
 export { O_RDWR } from "../core/net_constants.js";
+/** <unistd.h>'s standard descriptors. */
+export const STDIN_FILENO = 0;
+export const STDOUT_FILENO = 1;
+export const STDERR_FILENO = 2;
+
 export const O_RDONLY = 0;
 export const O_WRONLY = 1;
 export const O_CREAT = 0o100;

@@ -19,3 +19,5 @@ export * from "./time.js";
 export * from "./sizeof.js";
 export * from "./limits.js";
 export * from "./ctype.js";
+export * from "./netdb.js";
+export * from "./random.js";
