@@ -3,12 +3,11 @@
 // stderr; err/errx do the same, then exit with the status given. `prog` is
 // glibc's program_invocation_short_name, the last component of argv[0].
 // The v* forms take the arguments as an array, as vprintf does.
-import { basename } from "node:path";
 import { describe, int, typeError } from "../args.js";
 import { cformat } from "../core/printf.js";
 import { errno } from "./errno.js";
 import { strerror } from "./errno_text.js";
-import { argv, exit } from "./process.js";
+import { exit, program_invocation_short_name } from "./process.js";
 import { emit } from "./stdio_write.js";
 
 type Format = string | Uint8Array | null;
@@ -18,7 +17,7 @@ function report(fn: string, withErrno: boolean, format: unknown, ap: unknown): v
   if (format !== null && typeof format !== "string" && !(format instanceof Uint8Array))
     throw typeError(fn, "fmt", `must be a string, a Uint8Array or null, got ${describe(format)}`);
   if (!Array.isArray(ap)) throw typeError(fn, "ap", `must be an array, got ${describe(ap)}`);
-  const parts: Uint8Array[] = [Buffer.from(`${basename(argv[0] ?? "")}: `)];
+  const parts: Uint8Array[] = [Buffer.from(`${program_invocation_short_name}: `)];
   if (format !== null) {
     const msg = cformat(format, ap);
     if (msg !== null) parts.push(msg);

@@ -1,6 +1,7 @@
 // The process as C's <stdlib.h>, <unistd.h> and <assert.h> see it (contract
 // item 12): the program's arguments, its environment, its id and its end.
 import { writeSync } from "node:fs";
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, int, typeError } from "../args.js";
 import { flushWrites } from "../core/stream_net.js";
@@ -34,9 +35,14 @@ export function abort(): never {
   process.abort(); // a SIGABRT handler returned, or the signal was not yet delivered
 }
 
+/** glibc's names for argv[0] and its last component (which assert's and err's messages begin with). */
+export const program_invocation_name: string = argv[0] ?? "";
+export const program_invocation_short_name: string = basename(program_invocation_name);
+
 /**
  * assert(expression) from <assert.h>: on a false expression prints glibc's
- * message — `prog: file:line: function: Assertion `text' failed.` — and aborts.
+ * message — `prog: file:line: function: Assertion `text' failed.` (prog:
+ * program_invocation_short_name) — and aborts.
  * C's message quotes the expression's source; pass it as `text` to get it.
  */
 export function assert(expression: unknown, text?: string): void {
@@ -52,7 +58,7 @@ export function assert(expression: unknown, text?: string): void {
     where = `${file}:${frame[3]}: ${frame[1] ? `${frame[1]}: ` : ""}`;
   }
   const what = text === undefined ? "Assertion failed." : `Assertion \`${text}' failed.`;
-  writeSync(2, `${argv[0]}: ${where}${what}\n`);
+  writeSync(2, `${program_invocation_short_name}: ${where}${what}\n`);
   abort();
 }
 
