@@ -1,8 +1,9 @@
-// libevent's sample/dns-example.c, resolver side only (no -T server mode),
-// ported line by line from examples/c/dns_example.c: look names up through
-// evdns and print each answer.
+// libevent's sample/dns-example.c, ported line by line from
+// examples/c/dns_example.c: look names up through evdns and print each
+// answer; with -T, also serve DNS on UDP port 10053 (every A question gets
+// 192.168.11.11, every PTR question foo.bar.example.com), until killed.
 //
-// Usage: node dist/examples/dns_example.js [-x] [-v] [-g] [-c resolv.conf] [-s nameserver] name...
+// Usage: node dist/examples/dns_example.js [-x] [-v] [-g] [-T] [-c resolv.conf] [-s nameserver] name...
 //   -x  reverse lookups (PTR) of IPv4 addresses
 //   -g  evdns_getaddrinfo (A and AAAA, with a canonical name)
 //   otherwise evdns_base_resolve_ipv4
@@ -13,6 +14,14 @@ import {
   DNS_OPTION_NAMESERVERS,
   DNS_PTR,
   EVDNS_BASE_DISABLE_WHEN_INACTIVE,
+  EVDNS_CLASS_INET,
+  EVDNS_TYPE_A,
+  EVDNS_TYPE_PTR,
+  evdns_add_server_port_with_base,
+  evdns_server_request_add_a_reply,
+  evdns_server_request_add_ptr_reply,
+  evdns_server_request_respond,
+  type evdns_server_request,
   evdns_base_free,
   evdns_base_nameserver_ip_add,
   evdns_base_new,
@@ -34,17 +43,25 @@ import {
   evutil_gai_strerror,
   evutil_inet_ntop,
   evutil_inet_pton,
+  evutil_make_socket_nonblocking,
   evutil_snprintf,
   type evutil_addrinfo,
 } from "bufferevent/event2/util";
 import {
+  INADDR_ANY,
+  SOCK_DGRAM,
   argc,
   argv,
+  bind,
   exit,
   fflush,
   fprintf,
+  htonl,
+  htons,
   ntohl,
+  perror,
   printf,
+  socket,
   sizeof,
   stderr,
   stdout,
@@ -108,6 +125,29 @@ function on_addrinfo(err: number, ai: evutil_addrinfo | null, arg: any): void {
   if (first) evutil_freeaddrinfo(first);
 }
 
+function on_question(req: evdns_server_request, data: any): void {
+  let r: number;
+  void data;
+  for (let i = 0; i < req.nquestions; ++i) {
+    const ans = htonl(0xc0a80b0b);
+    const q = req.questions[i];
+    if (q.type === EVDNS_TYPE_A && q.dns_question_class === EVDNS_CLASS_INET) {
+      printf(" -- replying for %s (A)\n", q.name);
+      r = evdns_server_request_add_a_reply(req, q.name, 1, ans, 10);
+      if (r < 0) printf("eeep, didn't work.\n");
+    } else if (q.type === EVDNS_TYPE_PTR && q.dns_question_class === EVDNS_CLASS_INET) {
+      printf(" -- replying for %s (PTR)\n", q.name);
+      r = evdns_server_request_add_ptr_reply(req, null, q.name, "foo.bar.example.com", 10);
+      if (r < 0) printf("ugh, no luck");
+    } else {
+      printf(" -- skipping %s [%d %d]\n", q.name, q.type, q.dns_question_class);
+    }
+  }
+  r = evdns_server_request_respond(req, 0);
+  if (r < 0) printf("eeek, couldn't send reply.\n");
+  fflush(stdout);
+}
+
 function log_line(is_warn: number, msg: string): void {
   if (!is_warn && !verbose) return;
   fprintf(stderr, "%s: %s\n", is_warn ? "WARN" : "INFO", msg);
@@ -115,18 +155,20 @@ function log_line(is_warn: number, msg: string): void {
 
 let reverse = 0;
 let use_getaddrinfo = 0;
+let servertest = 0;
 let i: number;
 let resolv_conf: string | null = null;
 let ns: string | null = null;
 
 if (argc < 2) {
-  fprintf(stderr, "syntax: %s [-x] [-v] [-g] [-c resolv.conf] [-s ns] hostname\n", argv[0]);
+  fprintf(stderr, "syntax: %s [-x] [-v] [-g] [-T] [-c resolv.conf] [-s ns] hostname\n", argv[0]);
   exit(1);
 }
 for (i = 1; i < argc && argv[i][0] === "-"; ++i) {
   if (!strcmp(argv[i], "-x")) reverse = 1;
   else if (!strcmp(argv[i], "-v")) ++verbose;
   else if (!strcmp(argv[i], "-g")) use_getaddrinfo = 1;
+  else if (!strcmp(argv[i], "-T")) servertest = 1;
   else if (!strcmp(argv[i], "-c") && i + 1 < argc) resolv_conf = argv[++i];
   else if (!strcmp(argv[i], "-s") && i + 1 < argc) ns = argv[++i];
   else fprintf(stderr, "Unknown option %s\n", argv[i]);
@@ -137,6 +179,24 @@ const base = event_base_new()!;
 // so the loop ends when the last answer is in.
 const dns = evdns_base_new(base, EVDNS_BASE_DISABLE_WHEN_INACTIVE)!;
 evdns_set_log_fn(log_line);
+
+if (servertest) {
+  const sock = socket(PF_INET, SOCK_DGRAM, 0);
+  if (sock === -1) {
+    perror("socket");
+    exit(1);
+  }
+  evutil_make_socket_nonblocking(sock);
+  const my_addr: any = {};
+  my_addr.sin_family = AF_INET;
+  my_addr.sin_port = htons(10053);
+  my_addr.sin_addr = { s_addr: INADDR_ANY };
+  if (bind(sock, my_addr, sizeof(my_addr)) < 0) {
+    perror("bind");
+    exit(1);
+  }
+  evdns_add_server_port_with_base(base, sock, 0, on_question, null);
+}
 
 if (i < argc) {
   let res: number;

@@ -619,6 +619,76 @@ describe("examples: libevent's programs ported line by line, against their C twi
   });
 });
 
+describe("dns_example -T (sample/dns-example.c's server mode)", function () {
+  this.timeout(30000);
+  const name = (n: string) =>
+    Buffer.concat([
+      ...n.split(".").map((l) => Buffer.from([l.length, ...Buffer.from(l)])),
+      Buffer.from([0]),
+    ]);
+  const query = (id: number, qs: [string, number, number][]) => {
+    const head = Buffer.alloc(12);
+    head.writeUInt16BE(id, 0);
+    head.writeUInt16BE(0x0100, 2);
+    head.writeUInt16BE(qs.length, 4);
+    return Buffer.concat([
+      head,
+      ...qs.map(([n, t, c]) =>
+        Buffer.concat([name(n), Buffer.from([t >> 8, t & 255, c >> 8, c & 255])]),
+      ),
+    ]);
+  };
+  const queries = [
+    query(1, [["www.example.com", 1, 1]]),
+    query(2, [["11.11.168.192.in-addr.arpa", 12, 1]]),
+    query(3, [
+      ["mx.example.com", 15, 1],
+      ["a.example.com", 1, 1],
+      ["ch.example.com", 1, 3],
+    ]),
+  ];
+
+  /** Runs one twin until it has answered every query; its output and the replies' bytes. */
+  async function serve(child: Child): Promise<{ out: string; replies: string[] }> {
+    const sock = createSocket("udp4");
+    const replies: string[] = [];
+    try {
+      await new Promise<void>((r) => sock.bind(0, "127.0.0.1", () => r()));
+      for (const q of queries) {
+        const reply = new Promise<Buffer>((resolve) => sock.once("message", resolve));
+        // The server may not be bound yet: ask again until it answers.
+        let got: Buffer | null = null;
+        reply.then((b) => (got = b));
+        for (let i = 0; i < 200 && !got && !child.done; i++) {
+          if (i % 50 === 0) sock.send(q, 10053, "127.0.0.1");
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        if (!got) throw new Error(`no reply; stdout: ${child.out} stderr: ${child.err}`);
+        replies.push((got as Buffer).toString("hex"));
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      sock.close();
+      await child.finish();
+    }
+    return { out: child.out, replies };
+  }
+
+  it("answers A and PTR questions as the C build does, prints the same lines", async function () {
+    const bin = buildC("../../examples/c/dns_example");
+    const c = await serve(new Child(bin, ["-T"]));
+    if (/Address already in use/.test(c.out)) this.skip();
+    const ts = await serve(
+      new Child(process.execPath, [join(projectRoot, "dist", "examples", "dns_example.js"), "-T"]),
+    );
+    expect(c.out).to.contain(" -- replying for www.example.com (A)\n");
+    expect(c.out).to.contain(" -- replying for 11.11.168.192.in-addr.arpa (PTR)\n");
+    expect(c.replies[0]).to.contain("c0a80b0b");
+    expect(ts.out).to.equal(c.out);
+    expect(ts.replies).to.deep.equal(c.replies);
+  });
+});
+
 describe("npm start (examples/demo.ts)", function () {
   this.timeout(30000);
 

@@ -78,7 +78,9 @@ import {
   ntohs,
   read,
   recv,
+  recvfrom,
   send,
+  sendto,
   setsockopt,
   shutdown,
   sizeof,
@@ -182,7 +184,11 @@ describe("socket calls", () => {
       const logs: string[] = [];
       ev.event_set_log_callback((_s, m) => logs.push(m));
       try {
-        expect([socket(AF_INET, SOCK_DGRAM, 0), errno]).to.deep.equal([-1, EPROTONOSUPPORT]);
+        expect([socket(AF_UNIX, SOCK_DGRAM, 0), errno]).to.deep.equal([-1, EPROTONOSUPPORT]);
+        expect([socket(AF_INET, SOCK_DGRAM, IPPROTO_TCP), errno]).to.deep.equal([
+          -1,
+          EPROTONOSUPPORT,
+        ]);
       } finally {
         ev.event_set_log_callback(null);
       }
@@ -846,5 +852,42 @@ describe("socket calls", () => {
       TypeError,
       /recv: argument 'fd'/,
     );
+  });
+});
+
+describe("UDP sockets (SOCK_DGRAM)", () => {
+  it("bind and getsockname at once, sendto and recvfrom whole datagrams, EAGAIN when none waits", async () => {
+    const a = socket(AF_INET, SOCK_DGRAM, 0);
+    const b = socket(AF_INET, SOCK_DGRAM, 0);
+    const lo = { sin_family: AF_INET, sin_port: 0, sin_addr: { s_addr: htonl(0x7f000001) } };
+    expect(bind(a, lo, 16)).to.equal(0);
+    const addr: any = {};
+    const len = { value: 128 };
+    expect(getsockname(a, addr, len)).to.equal(0);
+    expect(len.value).to.equal(16);
+    expect(ntohs(addr.sin_port)).to.be.greaterThan(0);
+    expect(bind(a, lo, 16)).to.equal(-1);
+    expect(errno).to.equal(EINVAL);
+    const buf = new Uint8Array(4);
+    expect([recvfrom(a, buf, 4, 0, null, null), errno]).to.deep.equal([-1, EAGAIN]);
+    expect(sendto(b, "hello", 5, 0, addr, 16)).to.equal(5);
+    expect(sendto(b, "", 0, 0, addr, 16)).to.equal(0);
+    const from: any = {};
+    const fromLen = { value: 128 };
+    for (let i = 0; i < 100 && recvfrom(a, buf, 4, MSG_PEEK, null, null) < 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    // Cut to the buffer; the rest of the datagram is gone.
+    expect(recvfrom(a, buf, 4, 0, from, fromLen)).to.equal(4);
+    expect(Buffer.from(buf).toString()).to.equal("hell");
+    expect(fromLen.value).to.equal(16);
+    const bAddr: any = {};
+    getsockname(b, bAddr, null);
+    expect(from.sin_port).to.equal(bAddr.sin_port);
+    for (let i = 0; i < 100 && recvfrom(a, buf, 4, MSG_PEEK, null, null) < 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(recvfrom(a, buf, 4, 0, null, null)).to.equal(0);
+    expect([send(b, "x", 1, 0), errno]).to.deep.equal([-1, 89]);
+    expect(close(a)).to.equal(0);
+    expect(close(b)).to.equal(0);
   });
 });

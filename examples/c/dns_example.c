@@ -1,7 +1,9 @@
-/* libevent's sample/dns-example.c, resolver side only (no -T server mode), in
- * this project's words: look names up through evdns and print each answer.
+/* libevent's sample/dns-example.c in this project's words: look names up
+ * through evdns and print each answer; with -T, also serve DNS on UDP port
+ * 10053 (every A question gets 192.168.11.11, every PTR question
+ * foo.bar.example.com), until killed.
  *
- * Usage: dns_example [-x] [-v] [-g] [-c resolv.conf] [-s nameserver] name...
+ * Usage: dns_example [-x] [-v] [-g] [-T] [-c resolv.conf] [-s nameserver] name...
  *   -x  reverse lookups (PTR) of IPv4 addresses
  *   -g  evdns_getaddrinfo (A and AAAA, with a canonical name)
  *   otherwise evdns_base_resolve_ipv4
@@ -15,6 +17,7 @@
 #include <sys/socket.h>
 
 #include <event2/dns.h>
+#include <event2/dns_struct.h>
 #include <event2/event.h>
 #include <event2/util.h>
 
@@ -74,6 +77,33 @@ static void on_addrinfo(int err, struct evutil_addrinfo *ai, void *arg)
 		evutil_freeaddrinfo(first);
 }
 
+static void on_question(struct evdns_server_request *req, void *data)
+{
+	int i, r;
+	(void)data;
+	for (i = 0; i < req->nquestions; ++i) {
+		ev_uint32_t ans = htonl(0xc0a80b0bUL);
+		const struct evdns_server_question *q = req->questions[i];
+		if (q->type == EVDNS_TYPE_A && q->dns_question_class == EVDNS_CLASS_INET) {
+			printf(" -- replying for %s (A)\n", q->name);
+			r = evdns_server_request_add_a_reply(req, q->name, 1, &ans, 10);
+			if (r < 0)
+				printf("eeep, didn't work.\n");
+		} else if (q->type == EVDNS_TYPE_PTR && q->dns_question_class == EVDNS_CLASS_INET) {
+			printf(" -- replying for %s (PTR)\n", q->name);
+			r = evdns_server_request_add_ptr_reply(req, NULL, q->name, "foo.bar.example.com", 10);
+			if (r < 0)
+				printf("ugh, no luck");
+		} else {
+			printf(" -- skipping %s [%d %d]\n", q->name, q->type, q->dns_question_class);
+		}
+	}
+	r = evdns_server_request_respond(req, 0);
+	if (r < 0)
+		printf("eeek, couldn't send reply.\n");
+	fflush(stdout);
+}
+
 static void log_line(int is_warn, const char *msg)
 {
 	if (!is_warn && !verbose)
@@ -83,13 +113,13 @@ static void log_line(int is_warn, const char *msg)
 
 int main(int argc, char **argv)
 {
-	int reverse = 0, use_getaddrinfo = 0, i;
+	int reverse = 0, use_getaddrinfo = 0, servertest = 0, i;
 	const char *resolv_conf = NULL, *ns = NULL;
 	struct event_base *base;
 	struct evdns_base *dns;
 
 	if (argc < 2) {
-		fprintf(stderr, "syntax: %s [-x] [-v] [-g] [-c resolv.conf] [-s ns] hostname\n", argv[0]);
+		fprintf(stderr, "syntax: %s [-x] [-v] [-g] [-T] [-c resolv.conf] [-s ns] hostname\n", argv[0]);
 		return 1;
 	}
 	for (i = 1; i < argc && argv[i][0] == '-'; ++i) {
@@ -99,6 +129,8 @@ int main(int argc, char **argv)
 			++verbose;
 		else if (!strcmp(argv[i], "-g"))
 			use_getaddrinfo = 1;
+		else if (!strcmp(argv[i], "-T"))
+			servertest = 1;
 		else if (!strcmp(argv[i], "-c") && i + 1 < argc)
 			resolv_conf = argv[++i];
 		else if (!strcmp(argv[i], "-s") && i + 1 < argc)
@@ -112,6 +144,25 @@ int main(int argc, char **argv)
 	 * so the loop ends when the last answer is in. */
 	dns = evdns_base_new(base, EVDNS_BASE_DISABLE_WHEN_INACTIVE);
 	evdns_set_log_fn(log_line);
+
+	if (servertest) {
+		evutil_socket_t sock;
+		struct sockaddr_in my_addr;
+		sock = socket(PF_INET, SOCK_DGRAM, 0);
+		if (sock == -1) {
+			perror("socket");
+			exit(1);
+		}
+		evutil_make_socket_nonblocking(sock);
+		my_addr.sin_family = AF_INET;
+		my_addr.sin_port = htons(10053);
+		my_addr.sin_addr.s_addr = INADDR_ANY;
+		if (bind(sock, (struct sockaddr *)&my_addr, sizeof(my_addr)) < 0) {
+			perror("bind");
+			exit(1);
+		}
+		evdns_add_server_port_with_base(base, sock, 0, on_question, NULL);
+	}
 
 	if (i < argc) {
 		int res;

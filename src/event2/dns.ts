@@ -1,7 +1,9 @@
-// event2/dns.h, the resolver side (no DNS server). Thin: checks arguments,
-// calls src/core/dns_*.ts. Queries go through node:dns (c-ares) to the
-// base's nameservers; answers run from the event loop of the base's
-// event_base.
+// event2/dns.h. Thin: checks arguments, calls src/core/dns_*.ts. The
+// resolver's queries go through node:dns (c-ares) to the base's
+// nameservers; answers run from the event loop of the base's event_base.
+// The server side (evdns_add_server_port...) reads queries from a UDP
+// socket of the program's and writes libevent's replies
+// (src/core/dns_server.ts).
 import * as args from "../args.js";
 import * as check from "./checks.js";
 import { cbytes } from "../libc/cstring.js";
@@ -32,6 +34,18 @@ import { fillIp, readIp, sockaddrLen, type SockaddrObj } from "../core/evutil_so
 import { bytesOfSAddr } from "../core/sockaddr.js";
 import { AF_INET } from "../core/net_constants.js";
 import { EVENT_LOG_DEBUG, EVENT_LOG_WARN } from "../core/log.js";
+import {
+  EVDNS_FLAGS_AA,
+  EVDNS_FLAGS_RD,
+  ServerPort,
+  ServerRequest,
+  nameBytes,
+  type ServerCallback,
+  type ServerQuestion,
+} from "../core/dns_server.js";
+import { fillSockaddr, readSockaddr } from "../core/sockaddr.js";
+import { fdOf } from "../core/descriptor_table.js";
+import { Socket } from "node:net";
 
 export {
   DNS_ERR_CANCEL,
@@ -60,7 +74,12 @@ export type {
   DnsBase as evdns_base,
   DnsRequest as evdns_request,
   GaiRequest as evdns_getaddrinfo_request,
+  ServerPort as evdns_server_port,
+  ServerRequest as evdns_server_request,
+  ServerQuestion as evdns_server_question,
+  ServerCallback as evdns_request_callback_fn_type,
 };
+export { EVDNS_FLAGS_AA, EVDNS_FLAGS_RD };
 
 export const DNS_NO_SEARCH = 1;
 export const EVDNS_BASE_INITIALIZE_NAMESERVERS = 1;
@@ -80,7 +99,6 @@ export const EVDNS_TYPE_AAAA = 28;
 export const EVDNS_QTYPE_AXFR = 252;
 export const EVDNS_QTYPE_ALL = 255;
 export const EVDNS_CLASS_INET = 1;
-export const EVDNS_FLAGS_RD = 0x80;
 
 const KNOWN_FLAGS =
   EVDNS_BASE_INITIALIZE_NAMESERVERS |
@@ -484,4 +502,278 @@ export function evdns_set_transaction_id_fn(fn: (() => number) | null): void {
 /** Accepted and unused: c-ares draws its own random bytes. */
 export function evdns_set_random_bytes_fn(fn: ((buf: Uint8Array, n: number) => void) | null): void {
   args.optFn("evdns_set_random_bytes_fn", "fn", fn);
+}
+
+// ---- the server side ----
+
+const portArg = (fn: string, v: unknown) =>
+  args.obj(fn, "port", v, ServerPort, "struct evdns_server_port");
+const reqArg = (fn: string, v: unknown) =>
+  args.obj(fn, "req", v, ServerRequest, "struct evdns_server_request");
+
+function sockArg(fn: string, v: unknown): number {
+  return v instanceof Socket ? fdOf(v) : args.int(fn, "socket", v);
+}
+
+/**
+ * Serves DNS on `socket`, a UDP socket the program made and bound: each
+ * query calls `callback(req, user_data)` from the loop of `base` (NULL: the
+ * current base of event_init). `flags` must be 0 (else NULL). Closing the
+ * port closes the socket.
+ */
+export function evdns_add_server_port_with_base(
+  base: EventBase | null,
+  socket: number,
+  flags: number,
+  callback: ServerCallback,
+  user_data: any,
+): ServerPort | null {
+  const fn = "evdns_add_server_port_with_base";
+  const b = base === null || base === undefined ? null : check.base(fn, base, "base");
+  const fd = sockArg(fn, socket);
+  const f = args.int(fn, "flags", flags);
+  const cb = cbArg<ServerCallback>(fn, callback);
+  if (f) return null;
+  return ServerPort.open(b, fd, cb, user_data);
+}
+
+/** evdns_add_server_port_with_base on the current base of event_init. */
+export function evdns_add_server_port(
+  socket: number,
+  flags: number,
+  callback: ServerCallback,
+  user_data: any,
+): ServerPort | null {
+  const fn = "evdns_add_server_port";
+  const fd = sockArg(fn, socket);
+  const f = args.int(fn, "flags", flags);
+  const cb = cbArg<ServerCallback>(fn, callback);
+  if (f) return null;
+  return ServerPort.open(null, fd, cb, user_data);
+}
+
+/** Frees the port and closes its socket, at once or when its last outstanding request is answered or dropped. */
+export function evdns_close_server_port(port: ServerPort): void {
+  portArg("evdns_close_server_port", port).close();
+}
+
+/** Replaces the reply's AA (EVDNS_FLAGS_AA) and RA (EVDNS_FLAGS_RD, 0x80) bits by those of `flags`. */
+export function evdns_server_request_set_flags(req: ServerRequest, flags: number): void {
+  const fn = "evdns_server_request_set_flags";
+  reqArg(fn, req).setFlags(args.int(fn, "flags", flags));
+}
+
+const nameArg = (fn: string, arg: string, v: unknown) => nameBytes(cbytes(fn, arg, v));
+
+/** Raw bytes: a Uint8Array, or a string taken one byte per character (Latin-1, as "\x.." escapes read). */
+function rawBytes(fn: string, arg: string, v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  if (typeof v === "string" && ![...v].some((ch) => ch.charCodeAt(0) > 0xff))
+    return Buffer.from(v, "latin1");
+  throw args.typeError(
+    fn,
+    arg,
+    `must be a Uint8Array or a string of bytes (characters below U+0100), got ${args.describe(v)}`,
+  );
+}
+
+function take(fn: string, arg: string, b: Uint8Array, n: number): Uint8Array {
+  if (n < 0 || b.length < n)
+    throw args.rangeError(fn, arg, `holds ${b.length} bytes, fewer than the ${n} to copy`);
+  return b.slice(0, n);
+}
+
+/**
+ * evdns_server_request_add_reply: a record for `section`
+ * (EVDNS_ANSWER_SECTION...). With `is_name`, `data` is a name written as
+ * labels (compressed); else `datalen` bytes of `data` are the RDATA. 0, or
+ * -1 for an unknown section or a request already formatted.
+ */
+export function evdns_server_request_add_reply(
+  req: ServerRequest,
+  section: number,
+  name: string | Uint8Array,
+  type: number,
+  dns_class: number,
+  ttl: number,
+  datalen: number,
+  is_name: number,
+  data: string | Uint8Array | null,
+): number {
+  const fn = "evdns_server_request_add_reply";
+  const r = reqArg(fn, req);
+  const sec = args.int(fn, "section", section);
+  const nm = nameArg(fn, "name", name);
+  const t = args.int(fn, "type", type);
+  const c = args.int(fn, "dns_class", dns_class);
+  const tl = args.int(fn, "ttl", ttl);
+  const len = args.int(fn, "datalen", datalen);
+  const isName = args.int(fn, "is_name", is_name) !== 0;
+  let d: Uint8Array | null = null;
+  if (data !== null && data !== undefined)
+    d = isName
+      ? nameArg(fn, "data", data)
+      : take(fn, "data", rawBytes(fn, "data", data), len & 0xffff);
+  return r.addReply(sec, nm, t, c, tl, isName, d);
+}
+
+/** Addresses as bytes: a Uint8Array or byte string, s_addr numbers, {s_addr} / {s6_addr} structs, or arrays of them. */
+function addrBytes(fn: string, v: unknown, size: number): Uint8Array {
+  const one = (x: unknown): Uint8Array => {
+    if (typeof x === "number" && size === 4) return bytesOfSAddr(x);
+    if (x !== null && typeof x === "object") {
+      const o = x as { s_addr?: unknown; s6_addr?: unknown };
+      if (size === 4 && typeof o.s_addr === "number") return bytesOfSAddr(o.s_addr);
+      if (size === 16 && o.s6_addr instanceof Uint8Array) return o.s6_addr.subarray(0, 16);
+    }
+    throw args.typeError(
+      fn,
+      "addrs",
+      `must be ${size === 4 ? "s_addr numbers or struct in_addr" : "struct in6_addr"} objects, bytes, or an array of them, got ${args.describe(x)}`,
+    );
+  };
+  if (v instanceof Uint8Array || typeof v === "string") return rawBytes(fn, "addrs", v);
+  if (Array.isArray(v)) return Buffer.concat(v.map(one));
+  return one(v);
+}
+
+/** `n` A records for `name` from `addrs` (4 bytes each), in the answer section. */
+export function evdns_server_request_add_a_reply(
+  req: ServerRequest,
+  name: string | Uint8Array,
+  n: number,
+  addrs: unknown,
+  ttl: number,
+): number {
+  const fn = "evdns_server_request_add_a_reply";
+  const r = reqArg(fn, req);
+  const k = args.int(fn, "n", n);
+  const nm = nameArg(fn, "name", name);
+  const d = take(fn, "addrs", addrBytes(fn, addrs, 4), (k * 4) & 0xffff);
+  return r.addReply(
+    EVDNS_ANSWER_SECTION,
+    nm,
+    EVDNS_TYPE_A,
+    EVDNS_CLASS_INET,
+    args.int(fn, "ttl", ttl),
+    false,
+    d,
+  );
+}
+
+/** `n` AAAA records for `name` from `addrs` (16 bytes each). */
+export function evdns_server_request_add_aaaa_reply(
+  req: ServerRequest,
+  name: string | Uint8Array,
+  n: number,
+  addrs: unknown,
+  ttl: number,
+): number {
+  const fn = "evdns_server_request_add_aaaa_reply";
+  const r = reqArg(fn, req);
+  const k = args.int(fn, "n", n);
+  const nm = nameArg(fn, "name", name);
+  const d = take(fn, "addrs", addrBytes(fn, addrs, 16), (k * 16) & 0xffff);
+  return r.addReply(
+    EVDNS_ANSWER_SECTION,
+    nm,
+    EVDNS_TYPE_AAAA,
+    EVDNS_CLASS_INET,
+    args.int(fn, "ttl", ttl),
+    false,
+    d,
+  );
+}
+
+/** A PTR record naming `hostname`, for `in` ({s_addr}: its in-addr.arpa name) or `inaddr_name` (exactly one of them; else -1). */
+export function evdns_server_request_add_ptr_reply(
+  req: ServerRequest,
+  in_: { s_addr: number } | null,
+  inaddr_name: string | Uint8Array | null,
+  hostname: string | Uint8Array,
+  ttl: number,
+): number {
+  const fn = "evdns_server_request_add_ptr_reply";
+  const r = reqArg(fn, req);
+  const hasIn = in_ !== null && in_ !== undefined;
+  const hasName = inaddr_name !== null && inaddr_name !== undefined;
+  if (hasIn === hasName) return -1;
+  let nm: Uint8Array;
+  if (hasIn) {
+    if (typeof in_?.s_addr !== "number")
+      throw args.typeError(
+        fn,
+        "in",
+        `must be a struct in_addr {s_addr}, got ${args.describe(in_)}`,
+      );
+    const b = bytesOfSAddr(in_.s_addr);
+    nm = Buffer.from(`${b[3]}.${b[2]}.${b[1]}.${b[0]}.in-addr.arpa`, "latin1");
+  } else nm = nameArg(fn, "inaddr_name", inaddr_name);
+  const host =
+    hostname === null || hostname === undefined ? null : nameArg(fn, "hostname", hostname);
+  return r.addReply(
+    EVDNS_ANSWER_SECTION,
+    nm,
+    EVDNS_TYPE_PTR,
+    EVDNS_CLASS_INET,
+    args.int(fn, "ttl", ttl),
+    true,
+    host,
+  );
+}
+
+/** A CNAME record: `name` is an alias of `cname`. */
+export function evdns_server_request_add_cname_reply(
+  req: ServerRequest,
+  name: string | Uint8Array,
+  cname: string | Uint8Array,
+  ttl: number,
+): number {
+  const fn = "evdns_server_request_add_cname_reply";
+  const r = reqArg(fn, req);
+  const nm = nameArg(fn, "name", name);
+  const c = cname === null || cname === undefined ? null : nameArg(fn, "cname", cname);
+  return r.addReply(
+    EVDNS_ANSWER_SECTION,
+    nm,
+    EVDNS_TYPE_CNAME,
+    EVDNS_CLASS_INET,
+    args.int(fn, "ttl", ttl),
+    true,
+    c,
+  );
+}
+
+/**
+ * Sends the reply with rcode `err` (0-15) and frees the request: 0; -1 or
+ * -2 when it cannot be built (rcode out of range, a label over 63 bytes, a
+ * question name too long); -1 when the socket would block (the request
+ * stays, built); 1 when queued after another send error.
+ */
+export function evdns_server_request_respond(req: ServerRequest, err: number): number {
+  const fn = "evdns_server_request_respond";
+  return reqArg(fn, req).respond(args.int(fn, "err", err));
+}
+
+/** Frees the request without answering: 0. */
+export function evdns_server_request_drop(req: ServerRequest): number {
+  reqArg("evdns_server_request_drop", req).free();
+  return 0;
+}
+
+/** Fills `sa` with the querier's address: its length (16 or 28), or -1 if `addr_len` is smaller. */
+export function evdns_server_request_get_requesting_addr(
+  req: ServerRequest,
+  sa: object,
+  addr_len: number,
+): number {
+  const fn = "evdns_server_request_get_requesting_addr";
+  const r = reqArg(fn, req);
+  const n = args.int(fn, "addr_len", addr_len);
+  if (n < r.addrlen) return -1;
+  if (sa === null || typeof sa !== "object")
+    throw args.typeError(fn, "sa", `must be a sockaddr object to fill, got ${args.describe(sa)}`);
+  const a = readSockaddr(r.addr);
+  if (typeof a !== "number") fillSockaddr(sa, a);
+  return r.addrlen;
 }

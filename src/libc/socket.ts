@@ -7,8 +7,9 @@
 // What Node cannot do (see src/core/net_socket.ts): block. A blocking
 // socket's connect returns 0 at once and completes in the background; a
 // blocking recv or accept with nothing waiting returns -1/EAGAIN. SIGPIPE is
-// never raised (as if every send had MSG_NOSIGNAL). Only stream sockets
-// exist: SOCK_DGRAM fails with EPROTONOSUPPORT.
+// never raised (as if every send had MSG_NOSIGNAL). UDP sockets
+// (SOCK_DGRAM on AF_INET/AF_INET6) bind, getsockname, sendto, recvfrom,
+// recv, read and close (src/core/net_dgram.ts); they cannot connect.
 import { Socket } from "node:net";
 import * as args from "../args.js";
 import { within } from "./cstring.js";
@@ -30,6 +31,7 @@ import {
   F_SETFL,
   INADDR_NONE,
   IPPROTO_TCP,
+  IPPROTO_UDP,
   MSG_PEEK,
   O_NONBLOCK,
   O_RDWR,
@@ -42,6 +44,7 @@ import {
   SO_LINGER,
 } from "../core/net_constants.js";
 import { SocketDescriptor } from "../core/net_socket.js";
+import { DgramDescriptor, createDgram } from "../core/net_dgram.js";
 import type { Linger } from "../core/net_sockopt.js";
 import {
   bytesOfSAddr,
@@ -187,8 +190,13 @@ export function socket(domain: number, type: number, protocol: number): number {
   if (d !== AF_INET && d !== AF_INET6 && d !== AF_UNIX) return fail(EAFNOSUPPORT);
   const kind = t & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (kind === SOCK_DGRAM) {
-    warn("socket: only SOCK_STREAM sockets are supported, not SOCK_DGRAM");
-    return fail(EPROTONOSUPPORT);
+    if (d === AF_UNIX) {
+      warn("socket: AF_UNIX sockets are stream sockets only, not SOCK_DGRAM");
+      return fail(EPROTONOSUPPORT);
+    }
+    if (p !== 0 && p !== IPPROTO_UDP) return fail(EPROTONOSUPPORT);
+    if (!descriptorRoom()) return fail(EMFILE);
+    return createDgram(d, (t & SOCK_NONBLOCK) !== 0, (t & SOCK_CLOEXEC) !== 0).fd;
   }
   if (kind !== SOCK_STREAM) return fail(EINVAL);
   if (p !== 0 && (d === AF_UNIX || p !== IPPROTO_TCP)) return fail(EPROTONOSUPPORT);
@@ -196,8 +204,15 @@ export function socket(domain: number, type: number, protocol: number): number {
   return createSocket(d, (t & SOCK_NONBLOCK) !== 0, (t & SOCK_CLOEXEC) !== 0).fd;
 }
 
+/** A UDP socket, or a negative errno (ENOTSOCK for anything else). */
+function dgramOrSocket(fn: string, fd: unknown): SocketDescriptor | DgramDescriptor | number {
+  const d = descriptor(fn, fd);
+  if (typeof d === "number") return d;
+  return d instanceof SocketDescriptor || d instanceof DgramDescriptor ? d : -ENOTSOCK;
+}
+
 export function bind(fd: Fd, addr: object, addrlen: number): number {
-  const s = socketArg("bind", fd);
+  const s = dgramOrSocket("bind", fd);
   if (typeof s === "number") return fail(-s);
   const a = addressArg("bind", addr, addrlen);
   return result(typeof a === "number" ? a : s.bind(a));
@@ -232,7 +247,7 @@ export function connect(fd: Fd, addr: object, addrlen: number): number {
 }
 
 export function getsockname(fd: Fd, addr: object, addrlen: Box<number> | null): number {
-  const s = socketArg("getsockname", fd);
+  const s = dgramOrSocket("getsockname", fd);
   if (typeof s === "number") return fail(-s);
   if (addr === null || addr === undefined) return fail(EFAULT);
   fillOut("getsockname", addr, addrlen, s.getsockname());
@@ -380,16 +395,63 @@ export function write(fd: Fd, buf: Uint8Array | string, count: number): number {
 export function recv(fd: Fd, buf: Uint8Array, len: number, flags: number): number {
   const dst = outBuf("recv", buf, len, "len");
   const f = args.int("recv", "flags", flags ?? 0);
-  const s = socketArg("recv", fd);
+  const s = dgramOrSocket("recv", fd);
   if (typeof s === "number") return fail(-s);
   return dst.length === 0 ? 0 : result(s.readInto(dst, (f & MSG_PEEK) !== 0));
+}
+
+/**
+ * recvfrom(2) on a UDP socket: the datagram's length (the part that fits in
+ * `buf`), `src_addr` (a `{}` sockaddr_storage, or null) receiving the sender
+ * and `addrlen` box its size; -1/EAGAIN when none waits. On a stream socket,
+ * as recv.
+ */
+export function recvfrom(
+  fd: Fd,
+  buf: Uint8Array,
+  len: number,
+  flags: number,
+  src_addr: object | null,
+  addrlen: Box<number> | null,
+): number {
+  const fn = "recvfrom";
+  const dst = outBuf(fn, buf, len, "len");
+  const f = args.int(fn, "flags", flags ?? 0);
+  const s = dgramOrSocket(fn, fd);
+  if (typeof s === "number") return fail(-s);
+  if (s instanceof SocketDescriptor)
+    return dst.length === 0 ? 0 : result(s.readInto(dst, (f & MSG_PEEK) !== 0));
+  const r = s.recvFrom(dst, (f & MSG_PEEK) !== 0);
+  if (r.n < 0) return fail(-r.n);
+  if (r.from) fillOut(fn, src_addr, addrlen, r.from);
+  return r.n;
+}
+
+/** sendto(2) on a UDP socket: one datagram to `dest_addr`; the length sent, or -1 with errno. */
+export function sendto(
+  fd: Fd,
+  buf: Uint8Array | string,
+  len: number,
+  flags: number,
+  dest_addr: object | null,
+  addrlen: number,
+): number {
+  const fn = "sendto";
+  const data = args.sizedBytes(fn, buf, len, "buf", "len");
+  args.int(fn, "flags", flags ?? 0);
+  const s = dgramOrSocket(fn, fd);
+  if (typeof s === "number") return fail(-s);
+  if (s instanceof SocketDescriptor || dest_addr === null || dest_addr === undefined)
+    return result(s.write(data));
+  const a = addressArg(fn, dest_addr, addrlen);
+  return result(typeof a === "number" ? a : s.sendTo(data, a));
 }
 
 /** send(2): as write, on sockets only. */
 export function send(fd: Fd, buf: Uint8Array | string, len: number, flags: number): number {
   const data = args.sizedBytes("send", buf, len, "buf", "len");
   args.int("send", "flags", flags ?? 0);
-  const s = socketArg("send", fd);
+  const s = dgramOrSocket("send", fd);
   if (typeof s === "number") return fail(-s);
   return result(s.write(data));
 }
