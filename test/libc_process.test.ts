@@ -113,6 +113,24 @@ describe("libc process calls", () => {
     }
   });
 
+  it("close(1) closes stdout for the program (EBADF after), and the process goes on running children", () => {
+    // Node and libuv keep fds 0-2: closing the OS descriptor made libuv abort
+    // when one of its own pipes (a child's stdio) later got number 1.
+    const r = runScript(
+      `import * as L from "${lib("index")}";
+       import { execFileSync } from "node:child_process";
+       const closed = L.close(1);
+       const p = L.printf("hidden\\n"), pe = L.errno;
+       const w = L.write(1, "x", 1), we = L.errno;
+       const again = L.close(1), ae = L.errno;
+       execFileSync("true", [], { stdio: ["ignore", "pipe", "pipe"] });
+       L.fprintf(L.stderr, "%d | %d %d | %d %d | %d %d\\n", closed, p, pe, w, we, again, ae);`,
+    );
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal("");
+    expect(r.stderr).to.equal("0 | -1 9 | -1 9 | -1 9\n");
+  });
+
   it("abort kills the process with SIGABRT", () => {
     const r = runScript(
       `import { abort } from "${lib("process")}"; abort(); console.log("after");`,

@@ -25,6 +25,14 @@ export type OsKind = "pipe" | "tty" | "file";
 /** A pipe's capacity on Linux: what a wrapped pipe queues before pausing. */
 const PIPE_BOUNDS: Bounds = { rcvBound: 65536, sndBound: 65536 };
 
+/**
+ * The standard descriptors (0-2) the program closed. Node keeps writing to
+ * them and libuv aborts the process if one of its own pipes ever gets such a
+ * number, so close(0..2) leaves the OS descriptor open and only marks it: the
+ * program's calls on it then fail with EBADF, as on a closed descriptor.
+ */
+export const closedStdio = new Set<number>();
+
 export class OsDescriptor extends Descriptor implements StreamDescriptor {
   private conduit: NetConduit | null = null;
   /** Why Node could not wrap this descriptor, once it failed to. */
@@ -118,6 +126,7 @@ export class OsDescriptor extends Descriptor implements StreamDescriptor {
     if (this.closed) return;
     super.close();
     if (this.conduit) this.conduit.close(false);
+    else if (this.fd <= 2) closedStdio.add(this.fd);
     else
       try {
         closeSync(this.fd);

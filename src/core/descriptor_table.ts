@@ -5,7 +5,7 @@ import { Socket } from "node:net";
 import { fstatSync } from "node:fs";
 import { isatty } from "node:tty";
 import { Descriptor, install, managed } from "./descriptor.js";
-import { OsDescriptor } from "./descriptor_os.js";
+import { OsDescriptor, closedStdio } from "./descriptor_os.js";
 import { SocketDescriptor } from "./net_socket.js";
 import type { StreamDescriptor } from "./stream.js";
 import { setFdResolver } from "./io_source.js";
@@ -18,7 +18,7 @@ import { setFdResolver } from "./io_source.js";
 export function descriptorOf(fd: number): Descriptor | null {
   const d = managed(fd);
   if (d) return d;
-  if (!Number.isInteger(fd) || fd < 0) return null;
+  if (!Number.isInteger(fd) || fd < 0 || closedStdio.has(fd)) return null;
   try {
     const st = fstatSync(fd);
     if (st.isSocket() && fd > 2)

@@ -3,7 +3,8 @@
 // (event_base_dump_events). Internal: not exported by bufferevent/libc.
 import { writeSync } from "node:fs";
 import { describe, typeError } from "../args.js";
-import { EIO, set_errno } from "./errno.js";
+import { closedStdio } from "../core/descriptor_os.js";
+import { EBADF, EIO, set_errno } from "./errno.js";
 import type { FILE } from "./printf.js";
 
 /** The descriptor of the `FILE *` argument `arg` of `fn`. */
@@ -24,6 +25,10 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 /** Writes all of b to fd; returns its length, or -1 with errno set (a bad format is -1 too). */
 export function emit(fd: number, b: Uint8Array | null): number {
   if (b === null) return -1;
+  if (closedStdio.has(fd)) {
+    set_errno(EBADF);
+    return -1;
+  }
   for (let off = 0; off < b.length;) {
     try {
       off += writeSync(fd, b, off, b.length - off);
