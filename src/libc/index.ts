@@ -5,6 +5,7 @@
 export * from "./errno.js";
 export * from "./errno_text.js";
 export * from "./printf.js";
+export * from "./scanf.js";
 export * from "./err.js";
 export * from "./socket.js";
 export * from "./files.js";
