@@ -5,6 +5,8 @@
 export * from "./errno.js";
 export * from "./errno_text.js";
 export * from "./printf.js";
+export { sscanf, vsscanf } from "./scanf.js";
+export * from "./stdio_file.js";
 export * from "./err.js";
 export * from "./socket.js";
 export * from "./files.js";

@@ -1,10 +1,11 @@
 // The stdio calls of bufferevent/libc (contract item 12). Streams are
 // unbuffered: every call writes its bytes with one synchronous write(2), so
 // output appears in call order, stdout and stderr interleave as the calls
-// were made, and nothing is lost when the process exits.
+// were made, and nothing is lost when the process exits. A stream's
+// indicators (ferror) record a failed write, as in C.
 
 import { cformat } from "../core/printf.js";
-import { emit, fileno } from "./stdio_write.js";
+import { fileno, openStream, streamOf, writeStream } from "./stdio_write.js";
 import { bytes, describe, int, rangeError, size as sizeArg, typeError } from "../args.js";
 import { EINVAL, errno, set_errno } from "./errno.js";
 import { strerror } from "./errno_text.js";
@@ -14,23 +15,27 @@ export interface FILE {
   readonly fd: number;
 }
 
+export const stdin: FILE = { fd: 0 };
 export const stdout: FILE = { fd: 1 };
 export const stderr: FILE = { fd: 2 };
+openStream(stdin, { readable: true, writable: false, append: false, offset: null });
+openStream(stdout, { readable: false, writable: true, append: false, offset: null });
+openStream(stderr, { readable: false, writable: true, append: false, offset: null });
 
 const EOF = -1;
 
 export function printf(format: string | Uint8Array, ...args: unknown[]): number {
-  return emit(1, format1("printf", format, args));
+  return writeStream("printf", "stdout", stdout, format1("printf", format, args));
 }
 
 export function vprintf(format: string | Uint8Array, ap: readonly unknown[]): number {
   if (!Array.isArray(ap)) throw typeError("vprintf", "ap", `must be an array, got ${describe(ap)}`);
-  return emit(1, format1("vprintf", format, ap));
+  return writeStream("vprintf", "stdout", stdout, format1("vprintf", format, ap));
 }
 
 export function fprintf(stream: FILE, format: string | Uint8Array, ...args: unknown[]): number {
-  const fd = fileno("fprintf", stream);
-  return emit(fd, format1("fprintf", format, args));
+  streamOf("fprintf", stream);
+  return writeStream("fprintf", "stream", stream, format1("fprintf", format, args));
 }
 
 /** Writes the output and a NUL into `str`, which must be large enough (C would overflow it). */
@@ -80,14 +85,13 @@ export function puts(s: string | Uint8Array): number {
   const line = Buffer.allocUnsafe(b.length + 1);
   line.set(b);
   line[b.length] = 10;
-  return emit(1, line);
+  return writeStream("puts", "stdout", stdout, line);
 }
 
 /** Returns 1 on success, as glibc does. */
 export function fputs(s: string | Uint8Array, stream: FILE): number {
   const b = cstring("fputs", "s", s);
-  const fd = fileno("fputs", stream);
-  return emit(fd, b) < 0 ? EOF : 1;
+  return writeStream("fputs", "stream", stream, b) < 0 ? EOF : 1;
 }
 
 /** Writes nmemb items of size bytes from ptr; returns the number of items written. */
@@ -100,42 +104,56 @@ export function fwrite(
   const b = bytes("fwrite", "ptr", ptr);
   const sz = sizeArg("fwrite", "size", size);
   const n = sizeArg("fwrite", "nmemb", nmemb);
-  const fd = fileno("fwrite", stream);
+  streamOf("fwrite", stream);
   if (sz * n > b.length)
     throw rangeError("fwrite", "nmemb", `asks for ${sz * n} bytes of a ${b.length}-byte ptr`);
   if (sz === 0 || n === 0) return 0;
-  return emit(fd, b.subarray(0, sz * n)) < 0 ? 0 : n;
+  return writeStream("fwrite", "stream", stream, b.subarray(0, sz * n)) < 0 ? 0 : n;
 }
 
 /** Writes the byte c; returns it as an unsigned char. */
 export function putchar(c: number): number {
-  return putByte("putchar", c, 1);
+  return putByte("putchar", c, stdout);
 }
 
 /** putc and fputc: putchar on `stream`. */
 export function fputc(c: number, stream: FILE): number {
-  return putByte("fputc", c, fileno("fputc", stream));
+  streamOf("fputc", stream);
+  return putByte("fputc", c, stream);
 }
 
 export function putc(c: number, stream: FILE): number {
-  return putByte("putc", c, fileno("putc", stream));
+  streamOf("putc", stream);
+  return putByte("putc", c, stream);
 }
 
-function putByte(fn: string, c: number, fd: number): number {
+function putByte(fn: string, c: number, stream: FILE): number {
   const ch = int(fn, "c", c) & 0xff;
-  return emit(fd, Uint8Array.of(ch)) < 0 ? EOF : ch;
+  return writeStream(fn, "stream", stream, Uint8Array.of(ch)) < 0 ? EOF : ch;
 }
 
 /** Writes "s: <strerror(errno)>\n" to stderr (just the message when s is null or empty). */
 export function perror(s?: string | Uint8Array | null): void {
   const msg = Buffer.from(`${strerror(errno)}\n`, "utf8");
   const prefix = s === undefined || s === null ? null : cstring("perror", "s", s);
-  emit(2, prefix?.length ? Buffer.concat([prefix, Buffer.from(": "), msg]) : msg);
+  writeStream(
+    "perror",
+    "stderr",
+    stderr,
+    prefix?.length ? Buffer.concat([prefix, Buffer.from(": "), msg]) : msg,
+  );
 }
 
-/** Nothing is ever buffered, so there is nothing to flush; NULL means all streams. */
+/**
+ * Output is never buffered, so there is nothing to write; NULL means all
+ * streams. A file's read-ahead is dropped (its position stays where the
+ * program read to), as glibc's fflush of an input stream does.
+ */
 export function fflush(stream: FILE | null): number {
-  if (stream !== null) fileno("fflush", stream);
+  if (stream !== null) {
+    const s = streamOf("fflush", stream);
+    if (s.offset !== null) s.buf = Buffer.alloc(0);
+  }
   return 0;
 }
 

@@ -4,7 +4,7 @@
 // into the argument is the suffix: a string for a string, a view of the same
 // memory for a Uint8Array; NULL is null. Comparisons return the difference of
 // the first differing bytes as unsigned char, as glibc does (C promises the sign).
-import { int, size } from "../args.js";
+import { describe, int, rangeError, size, typeError } from "../args.js";
 import { cbytes, mem, suffix, within, type CString } from "./cstring.js";
 
 export function strlen(s: CString): number {
@@ -100,4 +100,94 @@ function compare(a: Uint8Array, b: Uint8Array, n: number, fold: boolean): number
     if (x === 0) return 0;
   }
   return 0;
+}
+
+/** Copies src and its NUL into dest; returns dest. */
+export function strcpy(dest: Uint8Array, src: CString): Uint8Array {
+  const d = mem("strcpy", "dest", dest);
+  const s = cbytes("strcpy", "src", src);
+  if (s.length + 1 > d.length)
+    throw rangeError("strcpy", "dest", `holds ${d.length} bytes, too few for ${s.length + 1}`);
+  d.set(s);
+  d[s.length] = 0;
+  return d;
+}
+
+/** Appends src to the string in dest, and a NUL; returns dest. */
+export function strcat(dest: Uint8Array, src: CString): Uint8Array {
+  return append("strcat", dest, cbytes("strcat", "src", src));
+}
+
+/** Appends at most n bytes of src to the string in dest, and a NUL; returns dest. */
+export function strncat(dest: Uint8Array, src: CString, n: number): Uint8Array {
+  const s = cbytes("strncat", "src", src);
+  return append("strncat", dest, s.subarray(0, Math.min(s.length, size("strncat", "n", n))));
+}
+
+function append(fn: string, dest: unknown, s: Uint8Array): Uint8Array {
+  const d = mem(fn, "dest", dest);
+  const at = d.indexOf(0);
+  if (at < 0) throw rangeError(fn, "dest", `holds no NUL in its ${d.length} bytes`);
+  if (at + s.length + 1 > d.length)
+    throw rangeError(fn, "dest", `holds ${d.length} bytes, too few for ${at + s.length + 1}`);
+  d.set(s, at);
+  d[at + s.length] = 0;
+  return d;
+}
+
+let strtokSave: Uint8Array | null = null;
+
+/**
+ * strtok(3): the next token of `str` (a Uint8Array, as strtok writes NULs
+ * into it), or of the string of the last call when str is null; null when no
+ * token is left. A token is a view of `str` from its first byte (a NUL ends it).
+ */
+export function strtok(str: Uint8Array | null, delim: CString): Uint8Array | null {
+  const box = { value: strtokSave };
+  const r = tokenize("strtok", str, delim, box);
+  strtokSave = box.value;
+  return r;
+}
+
+/** strtok_r(3): strtok with its place kept in `saveptr`, a { value } box. */
+export function strtok_r(
+  str: Uint8Array | null,
+  delim: CString,
+  saveptr: { value: Uint8Array | null },
+): Uint8Array | null {
+  if (saveptr === null || typeof saveptr !== "object")
+    throw typeError("strtok_r", "saveptr", `must be a { value } box, got ${describe(saveptr)}`);
+  return tokenize("strtok_r", str, delim, saveptr);
+}
+
+function tokenize(
+  fn: string,
+  str: unknown,
+  delim: unknown,
+  save: { value: Uint8Array | null },
+): Uint8Array | null {
+  let s: Uint8Array;
+  if (str === null || str === undefined) {
+    if (!(save.value instanceof Uint8Array))
+      throw typeError(fn, "str", "is NULL with no string left from an earlier call");
+    s = save.value;
+  } else if (str instanceof Uint8Array) s = str;
+  else
+    throw typeError(fn, "str", `must be a Uint8Array (${fn} writes into it), got ${describe(str)}`);
+  const d = cbytes(fn, "delim", delim);
+  const end = s.indexOf(0) < 0 ? s.length : s.indexOf(0);
+  let i = 0;
+  while (i < end && d.includes(s[i])) i++;
+  if (i === end) {
+    save.value = s.subarray(end);
+    return null;
+  }
+  let j = i;
+  while (j < end && !d.includes(s[j])) j++;
+  if (j === end) save.value = s.subarray(end);
+  else {
+    s[j] = 0;
+    save.value = s.subarray(j + 1);
+  }
+  return s.subarray(i);
 }
