@@ -35,6 +35,7 @@ import {
   getpeername,
   getsockname,
   getsockopt,
+  setsockopt,
   recv,
   send,
   shutdown,
@@ -294,6 +295,10 @@ describe("event2/util: descriptors", () => {
     const u = track(socket(AF_UNIX, SOCK_STREAM, 0));
     expect([U.evutil_make_tcp_listen_socket_deferred(u), errno]).to.deep.equal([-1, 95]);
     expect([U.evutil_make_listen_socket_ipv6only(u), errno]).to.deep.equal([-1, 95]);
+    // Linux reuses ports of inet sockets only; clearing the flag is accepted anywhere.
+    expect([U.evutil_make_listen_socket_reuseable_port(u), errno]).to.deep.equal([-1, 95]);
+    expect(setsockopt(u, SOL_SOCKET, SO_REUSEPORT, { value: 0 }, 4)).to.equal(0);
+    expect(U.evutil_make_listen_socket_reuseable(u)).to.equal(0);
     const v4 = track(socket(AF_INET, SOCK_STREAM, 0));
     expect([U.evutil_make_listen_socket_ipv6only(v4), errno]).to.deep.equal([-1, 92]);
     expect([U.evutil_make_listen_socket_reuseable(123456), errno]).to.deep.equal([-1, EBADF]);
