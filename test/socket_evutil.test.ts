@@ -253,6 +253,22 @@ describe("event2/util: descriptors", () => {
       -1,
       EPROTONOSUPPORT,
     ]);
+    // Linux creates the two sockets first, so their own checks come before EOPNOTSUPP.
+    expect([U.evutil_socketpair(AF_INET, SOCK_STREAM, 1, pair), errno]).to.deep.equal([-1, 93]);
+    expect([U.evutil_socketpair(AF_INET, 0, 0, pair), errno]).to.deep.equal([-1, 94]);
+    expect([U.evutil_socketpair(AF_INET, SOCK_DGRAM, 0, pair), errno]).to.deep.equal([-1, 95]);
+    expect([U.evutil_socketpair(AF_INET6, SOCK_STREAM, -1, pair), errno]).to.deep.equal([
+      -1,
+      EINVAL,
+    ]);
+    expect([U.evutil_socketpair(0, SOCK_STREAM, 0, pair), errno]).to.deep.equal([-1, EAFNOSUPPORT]);
+    expect([U.evutil_socketpair(99, 99, 0, pair), errno]).to.deep.equal([-1, EINVAL]);
+    expect([U.evutil_socketpair(AF_UNIX, 0, 0, pair), errno]).to.deep.equal([-1, 94]);
+    expect([U.evutil_socketpair(AF_UNIX, 0, 6, pair), errno]).to.deep.equal([-1, EPROTONOSUPPORT]);
+    expect(pair).to.deep.equal([]);
+    // Protocol 1 (PF_UNIX) is AF_UNIX's own, as good as 0.
+    expect(U.evutil_socketpair(AF_UNIX, SOCK_STREAM, 1, pair)).to.equal(0);
+    for (const fd of pair.splice(0)) close(fd);
     const w = warnings(() =>
       expect(U.evutil_socketpair(AF_UNIX, SOCK_DGRAM, 0, pair)).to.equal(-1),
     );

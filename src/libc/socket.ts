@@ -13,15 +13,13 @@ import { Socket } from "node:net";
 import * as args from "../args.js";
 import { within } from "./cstring.js";
 import { set_errno } from "./errno.js";
-import { EAFNOSUPPORT, EBADF, EFAULT, EINVAL, ENOTSOCK, EPROTONOSUPPORT } from "./errno.js";
+import { EAFNOSUPPORT, EBADF, EFAULT, EINVAL, ENOTSOCK } from "./errno.js";
 import type { Descriptor } from "../core/descriptor.js";
 import { descriptorOf, fdOf } from "../core/descriptor_table.js";
-import { warn } from "../core/log.js";
-import { createSocket } from "../core/net_connect.js";
+import { createSocket, socketArgsErrno } from "../core/net_connect.js";
 import {
   AF_INET,
   AF_INET6,
-  AF_UNIX,
   ENOSPC,
   FD_CLOEXEC,
   F_GETFD,
@@ -29,14 +27,11 @@ import {
   F_SETFD,
   F_SETFL,
   INADDR_NONE,
-  IPPROTO_TCP,
   MSG_PEEK,
   O_NONBLOCK,
   O_RDWR,
   SOCK_CLOEXEC,
-  SOCK_DGRAM,
   SOCK_NONBLOCK,
-  SOCK_STREAM,
   SOL_SOCKET,
   SO_ERROR,
   SO_LINGER,
@@ -184,14 +179,8 @@ export function socket(domain: number, type: number, protocol: number): number {
   const d = args.int(fn, "domain", domain);
   const t = args.int(fn, "type", type);
   const p = args.int(fn, "protocol", protocol);
-  if (d !== AF_INET && d !== AF_INET6 && d !== AF_UNIX) return fail(EAFNOSUPPORT);
-  const kind = t & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-  if (kind === SOCK_DGRAM) {
-    warn("socket: only SOCK_STREAM sockets are supported, not SOCK_DGRAM");
-    return fail(EPROTONOSUPPORT);
-  }
-  if (kind !== SOCK_STREAM) return fail(EINVAL);
-  if (p !== 0 && (d === AF_UNIX || p !== IPPROTO_TCP)) return fail(EPROTONOSUPPORT);
+  const e = socketArgsErrno(fn, d, t, p);
+  if (e) return fail(e);
   return createSocket(d, (t & SOCK_NONBLOCK) !== 0, (t & SOCK_CLOEXEC) !== 0).fd;
 }
 
