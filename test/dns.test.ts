@@ -421,6 +421,21 @@ describe("event2/dns.h", function () {
       expect(
         d.evdns_base_nameserver_sockaddr_add(b, { sun_family: u.AF_UNIX, sun_path: "/x" }, 110, 0),
       ).to.equal(1);
+      // libevent checks in this order: the same address (3), the length (2), the family (1).
+      const logged: string[] = [];
+      d.evdns_set_log_fn((is_warn, msg) => logged.push(`${is_warn} ${msg}`));
+      expect(d.evdns_base_nameserver_sockaddr_add(b, six, 200, 0)).to.equal(3);
+      const five: any = {};
+      u.evutil_parse_sockaddr_port("[::5]:53", five, { value: 128 });
+      expect(d.evdns_base_nameserver_sockaddr_add(b, five, 129, 0)).to.equal(2);
+      five.sin6_family = 99;
+      expect(d.evdns_base_nameserver_sockaddr_add(b, five, 28, 0)).to.equal(1);
+      d.evdns_set_log_fn(null);
+      expect(logged.filter((m) => !m.includes("Added"))).to.deep.equal([
+        "0 Addrlen 129 too long.",
+        "1 Unable to add nameserver <addr with socktype 99>: error 1",
+      ]);
+      expect(d.evdns_base_count_nameservers(b)).to.equal(2);
       const out: any = {};
       expect(d.evdns_base_get_nameserver_addr(b, 1, out, 128)).to.equal(28);
       expect(u.ntohs(out.sin6_port)).to.equal(5353);

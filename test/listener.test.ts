@@ -39,7 +39,8 @@ import {
   recv,
   send,
 } from "../src/libc/socket.js";
-import { event_base_once, EV_TIMEOUT } from "../src/event2/event.js";
+import { event_base_loopbreak, event_base_once, EV_TIMEOUT } from "../src/event2/event.js";
+import { event_init } from "../src/event2/event_compat.js";
 
 const loopback = () => ({
   sin_family: u.AF_INET,
@@ -353,7 +354,7 @@ describe("event2/listener.h", function () {
     }
   });
 
-  it("new_bind fails with NULL for backlog 0, no address, a port in use; misuse throws", () => {
+  it("new_bind fails with NULL for backlog 0, no address, a port in use; a NULL base is the current one; misuse throws", async () => {
     expect(l.evconnlistener_new_bind(base, null, null, 0, 0, loopback(), 16)).to.equal(null);
     expect(l.evconnlistener_new_bind(base, null, null, 0, -1, null, 0)).to.equal(null);
     const a = l.evconnlistener_new_bind(
@@ -372,6 +373,32 @@ describe("event2/listener.h", function () {
     expect(() =>
       l.evconnlistener_new_bind(null as any, null, null, 0, -1, loopback(), 16),
     ).to.throw(TypeError, /evconnlistener_new_bind.*'base'/);
+    // With a current base (event_init), NULL means it, as event_assign reads NULL.
+    const cur = event_init();
+    try {
+      let got = -1;
+      const c = l.evconnlistener_new_bind(
+        null,
+        (_l, fd) => {
+          got = fd;
+          u.evutil_closesocket(fd);
+          event_base_loopbreak(cur);
+        },
+        null,
+        l.LEV_OPT_CLOSE_ON_FREE,
+        -1,
+        loopback(),
+        16,
+      ) as l.evconnlistener;
+      expect(l.evconnlistener_get_base(c)).to.equal(cur);
+      const fd = dial(portOf(c));
+      await event_base_dispatch(cur);
+      expect(got).to.be.above(-1);
+      l.evconnlistener_free(c);
+      u.evutil_closesocket(fd);
+    } finally {
+      event_base_free(null);
+    }
     expect(() => l.evconnlistener_new_bind(base, 42 as any, null, 0, -1, loopback(), 16)).to.throw(
       TypeError,
       /'cb'/,

@@ -181,6 +181,17 @@ describe("socket calls", () => {
         -1,
         EPROTONOSUPPORT,
       ]);
+      // In Linux's order: type flags, family, type range, protocol, type of the family.
+      expect([socket(99, 99, 0), errno]).to.deep.equal([-1, EINVAL]);
+      expect([socket(0, SOCK_STREAM, 0), errno]).to.deep.equal([-1, EAFNOSUPPORT]);
+      expect([socket(AF_INET, 11, 0), errno]).to.deep.equal([-1, EINVAL]);
+      expect([socket(AF_INET, SOCK_STREAM, -1), errno]).to.deep.equal([-1, EINVAL]);
+      expect([socket(AF_INET6, 0, 0), errno]).to.deep.equal([-1, 94 /* ESOCKTNOSUPPORT */]);
+      expect([socket(AF_UNIX, 0, 0), errno]).to.deep.equal([-1, 94]);
+      expect([socket(AF_UNIX, 0, 6), errno]).to.deep.equal([-1, EPROTONOSUPPORT]);
+      const u = socket(AF_UNIX, SOCK_STREAM, 1 /* PF_UNIX */);
+      expect(u).to.be.above(-1);
+      close(u);
       const logs: string[] = [];
       ev.event_set_log_callback((_s, m) => logs.push(m));
       try {

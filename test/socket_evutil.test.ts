@@ -35,6 +35,7 @@ import {
   getpeername,
   getsockname,
   getsockopt,
+  setsockopt,
   recv,
   send,
   shutdown,
@@ -252,6 +253,22 @@ describe("event2/util: descriptors", () => {
       -1,
       EPROTONOSUPPORT,
     ]);
+    // Linux creates the two sockets first, so their own checks come before EOPNOTSUPP.
+    expect([U.evutil_socketpair(AF_INET, SOCK_STREAM, 1, pair), errno]).to.deep.equal([-1, 93]);
+    expect([U.evutil_socketpair(AF_INET, 0, 0, pair), errno]).to.deep.equal([-1, 94]);
+    expect([U.evutil_socketpair(AF_INET, SOCK_DGRAM, 0, pair), errno]).to.deep.equal([-1, 95]);
+    expect([U.evutil_socketpair(AF_INET6, SOCK_STREAM, -1, pair), errno]).to.deep.equal([
+      -1,
+      EINVAL,
+    ]);
+    expect([U.evutil_socketpair(0, SOCK_STREAM, 0, pair), errno]).to.deep.equal([-1, EAFNOSUPPORT]);
+    expect([U.evutil_socketpair(99, 99, 0, pair), errno]).to.deep.equal([-1, EINVAL]);
+    expect([U.evutil_socketpair(AF_UNIX, 0, 0, pair), errno]).to.deep.equal([-1, 94]);
+    expect([U.evutil_socketpair(AF_UNIX, 0, 6, pair), errno]).to.deep.equal([-1, EPROTONOSUPPORT]);
+    expect(pair).to.deep.equal([]);
+    // Protocol 1 (PF_UNIX) is AF_UNIX's own, as good as 0.
+    expect(U.evutil_socketpair(AF_UNIX, SOCK_STREAM, 1, pair)).to.equal(0);
+    for (const fd of pair.splice(0)) close(fd);
     const w = warnings(() =>
       expect(U.evutil_socketpair(AF_UNIX, SOCK_DGRAM, 0, pair)).to.equal(-1),
     );
@@ -294,6 +311,10 @@ describe("event2/util: descriptors", () => {
     const u = track(socket(AF_UNIX, SOCK_STREAM, 0));
     expect([U.evutil_make_tcp_listen_socket_deferred(u), errno]).to.deep.equal([-1, 95]);
     expect([U.evutil_make_listen_socket_ipv6only(u), errno]).to.deep.equal([-1, 95]);
+    // Linux reuses ports of inet sockets only; clearing the flag is accepted anywhere.
+    expect([U.evutil_make_listen_socket_reuseable_port(u), errno]).to.deep.equal([-1, 95]);
+    expect(setsockopt(u, SOL_SOCKET, SO_REUSEPORT, { value: 0 }, 4)).to.equal(0);
+    expect(U.evutil_make_listen_socket_reuseable(u)).to.equal(0);
     const v4 = track(socket(AF_INET, SOCK_STREAM, 0));
     expect([U.evutil_make_listen_socket_ipv6only(v4), errno]).to.deep.equal([-1, 92]);
     expect([U.evutil_make_listen_socket_reuseable(123456), errno]).to.deep.equal([-1, EBADF]);

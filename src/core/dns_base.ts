@@ -110,6 +110,24 @@ export class DnsBase {
   }
 
   /** evdns_nameserver_add_impl_: 0, or 3 for a nameserver already present. */
+  /**
+   * evdns_base_nameserver_sockaddr_add's checks, in libevent's order: the
+   * same address again (3), a length beyond sockaddr_storage (2), then a
+   * family no UDP socket can be made for (1, with libevent's warning).
+   */
+  addNameserverSockaddr(ip: IpAddr | null, family: number, len: number): number {
+    if (ip && this.servers.some((s) => sameAddr(s, ip))) return 3;
+    if (len > 128) {
+      dnsLog(EVENT_LOG_DEBUG, `Addrlen ${len} too long.`);
+      return 2;
+    }
+    if (!ip) {
+      dnsLog(EVENT_LOG_WARN, `Unable to add nameserver <addr with socktype ${family}>: error 1`);
+      return 1;
+    }
+    return this.addNameserver(ip);
+  }
+
   addNameserver(ip: IpAddr): number {
     if (this.servers.some((s) => sameAddr(s, ip))) return 3;
     // Inserted right after the head of the ring, as libevent links it.

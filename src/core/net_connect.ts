@@ -9,7 +9,68 @@ import { descriptorRoom, install } from "./descriptor.js";
 import { descriptorOf } from "./descriptor_table.js";
 import { SocketDescriptor } from "./net_socket.js";
 import { readSockaddr } from "./sockaddr.js";
-import { EBADF, EINPROGRESS, EMFILE, ENOTSOCK } from "../libc/errno.js";
+import {
+  EAFNOSUPPORT,
+  EBADF,
+  EINPROGRESS,
+  EINVAL,
+  EMFILE,
+  ENOTSOCK,
+  EPROTONOSUPPORT,
+} from "../libc/errno.js";
+import { warn } from "./log.js";
+import {
+  AF_INET,
+  AF_INET6,
+  AF_UNIX,
+  ESOCKTNOSUPPORT,
+  IPPROTO_TCP,
+  SOCK_CLOEXEC,
+  SOCK_DGRAM,
+  SOCK_NONBLOCK,
+  SOCK_STREAM,
+} from "./net_constants.js";
+
+const SOCK_RAW = 3;
+const SOCK_SEQPACKET = 5;
+const SOCK_PACKET = 10;
+
+/**
+ * Why socket(2) or socketpair(2) refuses (domain, type, protocol), checked in
+ * Linux's order: unknown type flags or a type beyond SOCK_PACKET (EINVAL), a
+ * family without sockets (EAFNOSUPPORT), a protocol the family does not have
+ * for the type (EPROTONOSUPPORT; an inet protocol beyond 0-255 is EINVAL), a
+ * type the family lacks (ESOCKTNOSUPPORT).
+ * 0 for a stream socket (for any socket Linux makes, with `anyType`); types
+ * Linux has but this library does not make (SOCK_DGRAM, ...) are
+ * EPROTONOSUPPORT with a warning naming `fn`.
+ */
+export function socketArgsErrno(
+  fn: string,
+  domain: number,
+  type: number,
+  protocol: number,
+  anyType = false,
+): number {
+  if ((type & ~(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC)) !== 0) return EINVAL;
+  const kind = type & 0xf;
+  if (domain < 0 || domain >= 46) return EAFNOSUPPORT;
+  if (kind > SOCK_PACKET) return EINVAL;
+  if (domain !== AF_INET && domain !== AF_INET6 && domain !== AF_UNIX) return EAFNOSUPPORT;
+  if (domain === AF_UNIX) {
+    if (protocol !== 0 && protocol !== AF_UNIX) return EPROTONOSUPPORT;
+    if (![SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET].includes(kind)) return ESOCKTNOSUPPORT;
+  } else {
+    if (protocol < 0 || protocol >= 256) return EINVAL;
+    if (![SOCK_STREAM, SOCK_DGRAM, SOCK_RAW].includes(kind)) return ESOCKTNOSUPPORT;
+    if (kind === SOCK_STREAM && protocol !== 0 && protocol !== IPPROTO_TCP) return EPROTONOSUPPORT;
+  }
+  if (kind === SOCK_STREAM || anyType) return 0;
+  warn(
+    `${fn}: only SOCK_STREAM sockets are supported, not ${kind === SOCK_DGRAM ? "SOCK_DGRAM" : `type ${kind}`}`,
+  );
+  return EPROTONOSUPPORT;
+}
 
 /** socket(2) for a stream socket of `domain`, entered in the table. */
 export function createSocket(domain: number, nonblock = false, cloexec = false): SocketDescriptor {

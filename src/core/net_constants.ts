@@ -59,3 +59,4 @@ export const O_NONBLOCK = 0o4000;
 export const ENOSPC = 28;
 export const ENOPROTOOPT = 92;
 export const EOPNOTSUPP = 95;
+export const ESOCKTNOSUPPORT = 94;

@@ -105,6 +105,8 @@ export class SockOpts implements Bounds {
           this.reuseaddr = on;
           return 0;
         case SO_REUSEPORT:
+          // Linux allows port reuse only on inet sockets; clearing it is fine anywhere.
+          if (on && this.domain === AF_UNIX) return -EOPNOTSUPP;
           this.reuseport = on;
           return 0;
         case SO_KEEPALIVE:

@@ -31,7 +31,7 @@ import {
 import { evdnsGetaddrinfo, GaiRequest, type GaiCallback } from "../core/dns_getaddrinfo.js";
 import { EVUTIL_EAI_FAIL, type Hints } from "../core/addrinfo.js";
 import { fillIp, readIp, sockaddrLen, type SockaddrObj } from "../core/evutil_sockaddr.js";
-import { bytesOfSAddr } from "../core/sockaddr.js";
+import { bytesOfSAddr, familyOf } from "../core/sockaddr.js";
 import { AF_INET } from "../core/net_constants.js";
 import { EVENT_LOG_DEBUG, EVENT_LOG_WARN } from "../core/log.js";
 import {
@@ -210,10 +210,7 @@ export function evdns_base_nameserver_sockaddr_add(
     throw args.typeError(fn, "sa", `must be a sockaddr object, got ${args.describe(sa)}`);
   const n = args.int(fn, "len", len);
   args.int(fn, "flags", flags);
-  const ip = readIp(sa);
-  if (!ip) return 1;
-  if (n > 128) return 2;
-  return dns.addNameserver(ip);
+  return dns.addNameserverSockaddr(readIp(sa), Math.max(familyOf(sa), 0), n);
 }
 
 export function evdns_base_count_nameservers(base: DnsBase): number {

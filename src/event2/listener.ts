@@ -39,10 +39,11 @@ function flagsArg(fn: string, v: unknown): number {
 /**
  * A listener on `fd`, a socket that is bound (and listening when backlog is
  * 0). The callback `(listener, fd, sockaddr, socklen, arg)` runs from the
- * loop once per accepted connection. null if listen fails.
+ * loop once per accepted connection. null if listen fails. A NULL base is
+ * the current base (event_init's), as event_assign takes it.
  */
 export function evconnlistener_new(
-  base: EventBase,
+  base: EventBase | null,
   cb: AcceptCb | null,
   ptr: any,
   flags: number,
@@ -50,7 +51,7 @@ export function evconnlistener_new(
   fd: number | Socket,
 ): Listener | null {
   const fn = "evconnlistener_new";
-  const b = check.base(fn, base);
+  const b = check.baseOrCurrent(fn, base);
   const callback = args.optFn<AcceptCb>(fn, "cb", cb);
   const f = flagsArg(fn, flags);
   const n = args.int(fn, "backlog", backlog);
@@ -64,7 +65,7 @@ export function evconnlistener_new(
  * fails (backlog 0, a NULL address, an address in use, ...).
  */
 export function evconnlistener_new_bind(
-  base: EventBase,
+  base: EventBase | null,
   cb: AcceptCb | null,
   ptr: any,
   flags: number,
@@ -73,7 +74,7 @@ export function evconnlistener_new_bind(
   socklen: number,
 ): Listener | null {
   const fn = "evconnlistener_new_bind";
-  const b = check.base(fn, base);
+  const b = check.baseOrCurrent(fn, base);
   const callback = args.optFn<AcceptCb>(fn, "cb", cb);
   const f = flagsArg(fn, flags);
   const n = args.int(fn, "backlog", backlog);

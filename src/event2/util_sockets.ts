@@ -8,23 +8,20 @@ import { warn } from "../core/log.js";
 import {
   AF_INET,
   AF_INET6,
-  AF_UNIX,
   EOPNOTSUPP,
   IPPROTO_IPV6,
   IPPROTO_TCP,
   IPV6_V6ONLY,
   SOCK_CLOEXEC,
-  SOCK_DGRAM,
   SOCK_NONBLOCK,
-  SOCK_STREAM,
   SOL_SOCKET,
   SO_REUSEADDR,
   SO_REUSEPORT,
   TCP_DEFER_ACCEPT,
 } from "../core/net_constants.js";
-import { socketpairStreams } from "../core/net_connect.js";
+import { socketArgsErrno, socketpairStreams } from "../core/net_connect.js";
 import { descriptorRoom } from "../core/descriptor.js";
-import { EAFNOSUPPORT, EINVAL, EMFILE, EPROTONOSUPPORT, errno, set_errno } from "../libc/errno.js";
+import { EMFILE, errno, set_errno } from "../libc/errno.js";
 import { strerror } from "../libc/errno_text.js";
 import {
   FD_CLOEXEC,
@@ -61,15 +58,13 @@ export function evutil_socketpair(
   const p = args.int(fn, "protocol", protocol);
   if (!Array.isArray(pair) && !(pair instanceof Int32Array))
     throw args.typeError(fn, "fd", `must be an array of 2 to fill, got ${args.describe(pair)}`);
-  if (f === AF_INET || f === AF_INET6) return fail(EOPNOTSUPP);
-  if (f !== AF_UNIX) return fail(EAFNOSUPPORT);
-  const kind = t & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-  if (kind === SOCK_DGRAM) {
-    warn("evutil_socketpair: only SOCK_STREAM pairs are supported, not SOCK_DGRAM");
-    return fail(EPROTONOSUPPORT);
+  // Linux makes the sockets first (their checks), then only AF_UNIX can pair them.
+  if (f === AF_INET || f === AF_INET6) {
+    const e = socketArgsErrno(fn, f, t, p, true);
+    return fail(e || EOPNOTSUPP);
   }
-  if (kind !== SOCK_STREAM) return fail(EINVAL);
-  if (p !== 0) return fail(EPROTONOSUPPORT);
+  const e = socketArgsErrno(fn, f, t, p);
+  if (e) return fail(e);
   if (!descriptorRoom(2)) return fail(EMFILE);
   const ends = socketpairStreams((t & SOCK_NONBLOCK) !== 0, (t & SOCK_CLOEXEC) !== 0);
   pair[0] = ends[0].fd;

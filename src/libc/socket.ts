@@ -18,7 +18,7 @@ import { EAFNOSUPPORT, EBADF, EFAULT, EINVAL, EMFILE, ENOTSOCK, EPROTONOSUPPORT 
 import { descriptorRoom, type Descriptor } from "../core/descriptor.js";
 import { descriptorOf, fdOf } from "../core/descriptor_table.js";
 import { warn } from "../core/log.js";
-import { createSocket } from "../core/net_connect.js";
+import { createSocket, socketArgsErrno } from "../core/net_connect.js";
 import {
   AF_INET,
   AF_INET6,
@@ -30,7 +30,6 @@ import {
   F_SETFD,
   F_SETFL,
   INADDR_NONE,
-  IPPROTO_TCP,
   IPPROTO_UDP,
   MSG_PEEK,
   O_NONBLOCK,
@@ -187,7 +186,8 @@ export function socket(domain: number, type: number, protocol: number): number {
   const d = args.int(fn, "domain", domain);
   const t = args.int(fn, "type", type);
   const p = args.int(fn, "protocol", protocol);
-  if (d !== AF_INET && d !== AF_INET6 && d !== AF_UNIX) return fail(EAFNOSUPPORT);
+  const e = socketArgsErrno(fn, d, t, p, true);
+  if (e) return fail(e);
   const kind = t & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (kind === SOCK_DGRAM) {
     if (d === AF_UNIX) {
@@ -198,8 +198,10 @@ export function socket(domain: number, type: number, protocol: number): number {
     if (!descriptorRoom()) return fail(EMFILE);
     return createDgram(d, (t & SOCK_NONBLOCK) !== 0, (t & SOCK_CLOEXEC) !== 0).fd;
   }
-  if (kind !== SOCK_STREAM) return fail(EINVAL);
-  if (p !== 0 && (d === AF_UNIX || p !== IPPROTO_TCP)) return fail(EPROTONOSUPPORT);
+  if (kind !== SOCK_STREAM) {
+    warn(`socket: only SOCK_STREAM and SOCK_DGRAM sockets are supported, not type ${kind}`);
+    return fail(EPROTONOSUPPORT);
+  }
   if (!descriptorRoom()) return fail(EMFILE);
   return createSocket(d, (t & SOCK_NONBLOCK) !== 0, (t & SOCK_CLOEXEC) !== 0).fd;
 }
