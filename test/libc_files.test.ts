@@ -33,9 +33,14 @@ import {
   errno,
   fstat,
   lstat,
+  chdir,
+  ENOTEMPTY,
+  mkdir,
   mkfifo,
   open,
   read,
+  remove,
+  rmdir,
   set_errno,
   stat,
   strerror,
@@ -180,6 +185,33 @@ describe("libc file calls", () => {
     expect(call(() => stat(path, {}))).to.deep.equal([-1, ENOENT]);
     expect(call(() => unlink(path))).to.deep.equal([-1, ENOENT]);
     expect(call(() => unlink(dir))).to.deep.equal([-1, EISDIR]);
+  });
+
+  it("mkdir makes a directory with the mode less the umask; rmdir, remove and chdir as glibc's", () => {
+    const d = join(dir, "made");
+    expect(call(() => mkdir(Buffer.from(d + "\0junk"), 0o751))).to.deep.equal([0, 0]);
+    expect(statSync(d).mode & 0o7777).to.equal(0o751 & ~umask);
+    expect(call(() => mkdir(d, 0o700))).to.deep.equal([-1, EEXIST]);
+    expect(call(() => mkdir(join(dir, "no", "such"), 0o700))).to.deep.equal([-1, ENOENT]);
+    writeFileSync(join(d, "f"), "x");
+    expect(call(() => rmdir(d))).to.deep.equal([-1, ENOTEMPTY]);
+    expect(call(() => remove(join(d, "f")))).to.deep.equal([0, 0]); // a file: unlink
+    expect(call(() => remove(join(d, "f")))).to.deep.equal([-1, ENOENT]);
+    const here = process.cwd();
+    try {
+      expect(call(() => chdir(d))).to.deep.equal([0, 0]);
+      expect(open("rel", O_WRONLY | O_CREAT, 0o600)).to.be.at.least(0); // relative to the new directory
+      expect(statSync(join(d, "rel")).isFile()).to.equal(true);
+      expect(call(() => chdir(join(dir, "no-such")))).to.deep.equal([-1, ENOENT]);
+      expect(call(() => chdir(join(d, "rel")))).to.deep.equal([-1, ENOTDIR]);
+    } finally {
+      process.chdir(here);
+    }
+    unlink(join(d, "rel"));
+    // a directory: unlink fails with EISDIR, then rmdir succeeds, leaving errno EISDIR as glibc does
+    expect(call(() => remove(d))).to.deep.equal([0, EISDIR]);
+    expect(() => statSync(d)).to.throw(/ENOENT/);
+    expect(call(() => rmdir(null as any))).to.deep.equal([-1, EFAULT]);
   });
 
   it("mkfifo makes a FIFO with the mode less the umask; an existing path is EEXIST", () => {

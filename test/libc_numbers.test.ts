@@ -5,6 +5,7 @@ import { atoi, atol, strtol, strtoul } from "../src/libc/strtol.js";
 import { strcmp, strncmp, strcasecmp, strncasecmp, strlen } from "../src/libc/string.js";
 import { memcmp } from "../src/libc/memory.js";
 import * as errnoMod from "../src/libc/errno.js";
+import { LONG_MAX, LONG_MIN, ULONG_MAX } from "../src/libc/index.js";
 
 const sign = (v: number) => Math.sign(v) + 0;
 
@@ -119,6 +120,18 @@ describe("libc strtol family", () => {
     errnoMod.set_errno(99);
     expect(strtoul("0x10", null, 0)).to.equal(16);
     expect(errnoMod.errno).to.equal(99);
+  });
+
+  it("saturates to LONG_MAX/LONG_MIN with errno ERANGE, so C's range check ports as is", () => {
+    errnoMod.set_errno(0);
+    const big = strtol("99999999999999999999", null, 10);
+    expect([big === LONG_MAX, errnoMod.errno === errnoMod.ERANGE]).to.deep.equal([true, true]);
+    errnoMod.set_errno(0);
+    expect(strtol("-99999999999999999999", null, 10)).to.equal(LONG_MIN);
+    expect(errnoMod.errno).to.equal(34);
+    errnoMod.set_errno(0);
+    expect(strtoul("99999999999999999999", null, 10)).to.equal(ULONG_MAX);
+    expect(strtol("9223372036854775807", null, 10)).to.equal(LONG_MAX); // the largest long is LONG_MAX too
   });
 
   it("returns the nearest double beyond 2^53", () => {

@@ -4,12 +4,21 @@
 // it on first use, so read, write, close and event_new work on it as on any
 // descriptor. A NULL path or stat buffer is the kernel's EFAULT, as in C.
 import { execFileSync } from "node:child_process";
-import { fstatSync, lstatSync, openSync, statSync, unlinkSync, type BigIntStats } from "node:fs";
+import {
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  type BigIntStats,
+} from "node:fs";
 import { describe, int, typeError } from "../args.js";
 import { descriptorRoom } from "../core/descriptor.js";
 import { descriptorOf } from "../core/descriptor_table.js";
 import { errnoOf } from "../core/net_handles.js";
-import { EBADF, EFAULT, EIO, EMFILE, set_errno } from "./errno.js";
+import { EBADF, EFAULT, EIO, EISDIR, EMFILE, errno, set_errno } from "./errno.js";
 import { strerror } from "./errno_text.js";
 
 export { O_RDWR } from "../core/net_constants.js";
@@ -98,6 +107,33 @@ export function open(path: string | Uint8Array, flags: number, mode?: number): n
 export function unlink(path: string | Uint8Array): number {
   const p = pathArg("unlink", path);
   return p === null ? fail(EFAULT) : attempt(() => (unlinkSync(p), 0));
+}
+
+/** mkdir(2): the directory made with `mode` less the umask, or -1. */
+export function mkdir(path: string | Uint8Array, mode: number): number {
+  const p = pathArg("mkdir", path);
+  const m = int("mkdir", "mode", mode) & 0o7777;
+  return p === null ? fail(EFAULT) : attempt(() => (mkdirSync(p, { mode: m }), 0));
+}
+
+/** rmdir(2). */
+export function rmdir(path: string | Uint8Array): number {
+  const p = pathArg("rmdir", path);
+  return p === null ? fail(EFAULT) : attempt(() => (rmdirSync(p), 0));
+}
+
+/** remove(3), as glibc's: unlink, and rmdir when the path is a directory (EISDIR). */
+export function remove(path: string | Uint8Array): number {
+  const p = pathArg("remove", path);
+  if (p === null) return fail(EFAULT);
+  if (unlink(p) === 0) return 0;
+  return errno === EISDIR ? rmdir(p) : -1;
+}
+
+/** chdir(2): the process's working directory, which relative paths start from. */
+export function chdir(path: string | Uint8Array): number {
+  const p = pathArg("chdir", path);
+  return p === null ? fail(EFAULT) : attempt(() => (process.chdir(String(p)), 0));
 }
 
 /**

@@ -9,10 +9,9 @@
 // saturates and sets errno to ERANGE. `long double` (%Lf) is a double.
 import { describe, rangeError, typeError } from "../args.js";
 import { cbytes, type CString } from "./cstring.js";
-import { set_errno } from "./errno.js";
+import { ERANGE, set_errno } from "./errno.js";
 
 const EOF = -1;
-const ERANGE = 34;
 
 /** Where a scan reads its bytes: the next one without taking it (-1 at the end), or take it. */
 export interface ScanInput {

@@ -5,10 +5,9 @@
 // `{ value }` box that receives the index where parsing stopped.
 import { int } from "../args.js";
 import { box } from "../event2/checks.js";
-import { EINVAL, set_errno } from "./errno.js";
+import { EINVAL, ERANGE, set_errno } from "./errno.js";
 import { cbytes, type CString } from "./cstring.js";
 
-const ERANGE = 34; // Linux; not among the errno names bufferevent/libc exports
 const LONG_MAX = 2n ** 63n - 1n;
 const ULONG_MAX = 2n ** 64n - 1n;
 
