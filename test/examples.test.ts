@@ -674,10 +674,11 @@ describe("dns_example -T (sample/dns-example.c's server mode)", function () {
     return { out: child.out, replies };
   }
 
-  it("answers A and PTR questions as the C build does, prints the same lines", async function () {
+  it("answers A and PTR questions as the C build does, prints the same lines", async () => {
     const bin = buildC("../../examples/c/dns_example");
     const c = await serve(new Child(bin, ["-T"]));
-    if (/Address already in use/.test(c.out)) this.skip();
+    // dns-example's server mode binds port 10053, as libevent's sample does.
+    expect(c.out, "port 10053 is taken on this machine").not.to.match(/Address already in use/);
     const ts = await serve(
       new Child(process.execPath, [join(projectRoot, "dist", "examples", "dns_example.js"), "-T"]),
     );
