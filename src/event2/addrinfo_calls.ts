@@ -7,9 +7,9 @@ import * as check from "./checks.js";
 import type { Addrinfo, Hints } from "../core/addrinfo.js";
 import { glibcGetaddrinfo } from "../core/addrinfo_glibc.js";
 
-function hintsArg(fn: string, v: unknown): Hints {
-  if (v === null || v === undefined)
-    return { ai_flags: 0, ai_family: 0, ai_socktype: 0, ai_protocol: 0 };
+/** A `struct evutil_addrinfo *hints` argument: its four fields, or null for NULL. */
+export function hintsArg(fn: string, v: unknown): Hints | null {
+  if (v === null || v === undefined) return null;
   if (typeof v !== "object")
     throw args.typeError(
       fn,
@@ -39,7 +39,7 @@ export function getaddrinfoCall(
 ): number {
   const node = optCstr(fn, "nodename", nodename);
   const serv = optCstr(fn, "servname", servname);
-  const h = hintsArg(fn, hints);
+  const h = hintsArg(fn, hints) ?? { ai_flags: 0, ai_family: 0, ai_socktype: 0, ai_protocol: 0 };
   const out = check.box<Addrinfo | null>(fn, res, "res");
   if (!out) throw args.typeError(fn, "res", "is NULL (expected a { value } box)");
   const r = glibcGetaddrinfo(node, serv, h);

@@ -30,6 +30,7 @@ import {
 } from "../core/dns_request.js";
 import { evdnsGetaddrinfo, GaiRequest, type GaiCallback } from "../core/dns_getaddrinfo.js";
 import { EVUTIL_EAI_FAIL, type Hints } from "../core/addrinfo.js";
+import { hintsArg } from "./addrinfo_calls.js";
 import { fillIp, readIp, sockaddrLen, type SockaddrObj } from "../core/evutil_sockaddr.js";
 import { bytesOfSAddr, familyOf } from "../core/sockaddr.js";
 import { AF_INET } from "../core/net_constants.js";
@@ -431,24 +432,6 @@ export function evdns_err_to_string(err: number): string {
   return dnsErrToString(args.int("evdns_err_to_string", "err", err));
 }
 
-function hintsArg(fn: string, v: unknown): Hints | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v !== "object")
-    throw args.typeError(
-      fn,
-      "hints",
-      `must be a struct evutil_addrinfo object or null, got ${args.describe(v)}`,
-    );
-  const h = v as Partial<Hints>;
-  const field = (k: keyof Hints) => (h[k] === undefined ? 0 : args.int(fn, `hints.${k}`, h[k]));
-  return {
-    ai_flags: field("ai_flags"),
-    ai_family: field("ai_family"),
-    ai_socktype: field("ai_socktype"),
-    ai_protocol: field("ai_protocol"),
-  };
-}
-
 /**
  * Asynchronous getaddrinfo: `cb(err, res, arg)`. Numeric hosts, hosts-file
  * names and immediate errors call back inside this call, which then returns
@@ -634,6 +617,32 @@ function addrBytes(fn: string, v: unknown, size: number): Uint8Array {
   return one(v);
 }
 
+/** `n` address records of `size` bytes each for `name` from `addrs`, in the answer section. */
+function addAddressReply(
+  fn: string,
+  req: ServerRequest,
+  name: string | Uint8Array,
+  n: number,
+  addrs: unknown,
+  ttl: number,
+  size: 4 | 16,
+  type: number,
+): number {
+  const r = reqArg(fn, req);
+  const k = args.int(fn, "n", n);
+  const nm = nameArg(fn, "name", name);
+  const d = take(fn, "addrs", addrBytes(fn, addrs, size), (k * size) & 0xffff);
+  return r.addReply(
+    EVDNS_ANSWER_SECTION,
+    nm,
+    type,
+    EVDNS_CLASS_INET,
+    args.int(fn, "ttl", ttl),
+    false,
+    d,
+  );
+}
+
 /** `n` A records for `name` from `addrs` (4 bytes each), in the answer section. */
 export function evdns_server_request_add_a_reply(
   req: ServerRequest,
@@ -643,19 +652,7 @@ export function evdns_server_request_add_a_reply(
   ttl: number,
 ): number {
   const fn = "evdns_server_request_add_a_reply";
-  const r = reqArg(fn, req);
-  const k = args.int(fn, "n", n);
-  const nm = nameArg(fn, "name", name);
-  const d = take(fn, "addrs", addrBytes(fn, addrs, 4), (k * 4) & 0xffff);
-  return r.addReply(
-    EVDNS_ANSWER_SECTION,
-    nm,
-    EVDNS_TYPE_A,
-    EVDNS_CLASS_INET,
-    args.int(fn, "ttl", ttl),
-    false,
-    d,
-  );
+  return addAddressReply(fn, req, name, n, addrs, ttl, 4, EVDNS_TYPE_A);
 }
 
 /** `n` AAAA records for `name` from `addrs` (16 bytes each). */
@@ -667,19 +664,7 @@ export function evdns_server_request_add_aaaa_reply(
   ttl: number,
 ): number {
   const fn = "evdns_server_request_add_aaaa_reply";
-  const r = reqArg(fn, req);
-  const k = args.int(fn, "n", n);
-  const nm = nameArg(fn, "name", name);
-  const d = take(fn, "addrs", addrBytes(fn, addrs, 16), (k * 16) & 0xffff);
-  return r.addReply(
-    EVDNS_ANSWER_SECTION,
-    nm,
-    EVDNS_TYPE_AAAA,
-    EVDNS_CLASS_INET,
-    args.int(fn, "ttl", ttl),
-    false,
-    d,
-  );
+  return addAddressReply(fn, req, name, n, addrs, ttl, 16, EVDNS_TYPE_AAAA);
 }
 
 /** A PTR record naming `hostname`, for `in` ({s_addr}: its in-addr.arpa name) or `inaddr_name` (exactly one of them; else -1). */
