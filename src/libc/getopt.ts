@@ -163,10 +163,7 @@ export function getopt_long(
   longopts: readonly option[],
   longindex: { value: number } | null,
 ): number {
-  const n = checkArgs("getopt_long", argc, argv, optstring);
-  const r = next(n, argv, optstring, checkLong("getopt_long", longopts, longindex, false));
-  optopt = badOption;
-  return r;
+  return getoptLong("getopt_long", argc, argv, optstring, longopts, longindex, false);
 }
 
 /** getopt_long that also takes "-name" for a long option (a lone "-f" that is a short option stays one). */
@@ -177,8 +174,20 @@ export function getopt_long_only(
   longopts: readonly option[],
   longindex: { value: number } | null,
 ): number {
-  const n = checkArgs("getopt_long_only", argc, argv, optstring);
-  const r = next(n, argv, optstring, checkLong("getopt_long_only", longopts, longindex, true));
+  return getoptLong("getopt_long_only", argc, argv, optstring, longopts, longindex, true);
+}
+
+function getoptLong(
+  fn: string,
+  argc: number,
+  argv: string[],
+  optstring: string,
+  longopts: readonly option[],
+  longindex: { value: number } | null,
+  longOnly: boolean,
+): number {
+  const n = checkArgs(fn, argc, argv, optstring);
+  const r = next(n, argv, optstring, checkLong(fn, longopts, longindex, longOnly));
   optopt = badOption;
   return r;
 }
