@@ -7,7 +7,13 @@ import net from "node:net";
 import { fstatSync } from "node:fs";
 import * as ev from "../src/event2/event.js";
 import { EV_READ, EV_WRITE, EVLOOP_NONBLOCK, EVLOOP_ONCE } from "../src/event2/event.js";
-import { evbuffer_add, evbuffer_drain, evbuffer_get_length } from "../src/event2/buffer.js";
+import {
+  evbuffer_add,
+  evbuffer_drain,
+  evbuffer_free,
+  evbuffer_get_length,
+  evbuffer_new,
+} from "../src/event2/buffer.js";
 import * as be from "../src/event2/bufferevent.js";
 import {
   BEV_EVENT_CONNECTED,
@@ -299,6 +305,45 @@ describe("socket bufferevents over loopback TCP", function () {
     s.write(Buffer.alloc(300, "w"));
     await runUntil(base, () => log.trace.length === 3);
     expect(log.trace).to.deep.equal(["read 100", "read 100", "read 100"]);
+  });
+
+  it("split reads deliver the bytes intact while other buffers reuse the memory freed", async () => {
+    // Small reads are carved from memory shared with every evbuffer, and a
+    // max_single_read smaller than a read splits it: each piece drained
+    // frees its part while the rest waits, and other buffers then carve and
+    // fill memory; what arrives must still be exactly what was sent.
+    const bev = track(bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE));
+    const got: Buffer[] = [];
+    let largest = 0;
+    bufferevent_setcb(
+      bev,
+      (b) => {
+        const n = evbuffer_get_length(bufferevent_get_input(b));
+        largest = Math.max(largest, n);
+        const piece = Buffer.alloc(n);
+        be.bufferevent_read(b, piece, n);
+        got.push(piece);
+        const other = evbuffer_new();
+        for (let i = 0; i < 20; i++) evbuffer_add(other, Buffer.alloc(61, 0x23), 61);
+        evbuffer_free(other);
+      },
+      null,
+      null,
+      null,
+    );
+    be.bufferevent_set_max_single_read(bev, 7);
+    bufferevent_enable(bev, EV_READ);
+    bufferevent_socket_connect(bev, sin(peer.port));
+    const s = await peer.next();
+    const sent: Buffer[] = [];
+    for (let i = 0; i < 600; i++) sent.push(Buffer.from(`<${i}:${"abcdefghij".slice(i % 10)}>`));
+    const expected = Buffer.concat(sent);
+    s.write(expected.subarray(0, 3000));
+    await runUntil(base, () => got.reduce((a, b) => a + b.length, 0) >= 3000);
+    s.write(expected.subarray(3000));
+    await runUntil(base, () => got.reduce((a, b) => a + b.length, 0) === expected.length);
+    expect(Buffer.concat(got).toString("latin1")).to.equal(expected.toString("latin1"));
+    expect(largest).to.equal(7);
   });
 
   it("the read high watermark stops reading (TCP backpressure) and draining resumes it", async () => {

@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import * as E from "../src/event2/buffer.js";
 import type { Evbuffer, evbuffer_iovec, evbuffer_ptr } from "../src/event2/buffer.js";
+import { ownedChunk } from "../src/core/chunk.js";
 import {
   EVBUFFER_DATA,
   EVBUFFER_LENGTH,
@@ -1137,13 +1138,13 @@ describe("evbuffer", function () {
   });
 
   describe("engine methods for the library's own I/O", function () {
-    it("appendOwned takes a Buffer without copying, ignoring freezes, and reports the addition", function () {
+    it("appendChunk links a chunk over a socket read's Buffer without copying, ignoring freezes, and reports the addition", function () {
       const b = E.evbuffer_new();
       const infos: number[][] = [];
       E.evbuffer_add_cb(b, (_b, i) => infos.push([i.orig_size, i.n_added, i.n_deleted]), null);
       E.evbuffer_freeze(b, 0);
       const got = Buffer.from("from the socket");
-      b.appendOwned(got);
+      b.appendChunk(ownedChunk(got));
       const v: evbuffer_iovec[] = [];
       E.evbuffer_peek(b, -1, null, v, 1);
       expect(v[0].iov_base!.buffer).to.equal(got.buffer);

@@ -27,6 +27,7 @@ import {
   EVBUFFER_PTR_SET,
 } from "../src/event2/buffer.js";
 import type { Evbuffer, evbuffer_iovec, evbuffer_ptr } from "../src/event2/buffer.js";
+import { ownedChunk } from "../src/core/chunk.js";
 
 const latin1 = (s: string): Buffer => Buffer.from(s, "latin1");
 
@@ -260,13 +261,13 @@ describe("evbuffer paths", function () {
     });
 
     it("prints into a socket read's own Buffer, a view inside a larger one, once realigned", function () {
-      // appendOwned (the socket read path) hands the buffer a Buffer that
+      // appendChunk (the socket read path) hands the buffer a Buffer that
       // starts 100 bytes into a larger one; after a drain and a small add
       // realign it, the printed bytes land in its free space.
       const outer = Buffer.alloc(4296, "o");
       const read = outer.subarray(100, 4196).fill("r");
       const buf = evbuffer_new();
-      buf.appendOwned(read);
+      buf.appendChunk(ownedChunk(read));
       expect(evbuffer_drain(buf, 3096)).to.equal(0);
       expect(evbuffer_add(buf, latin1("+add"))).to.equal(0);
       expect(extents(buf)).to.deep.equal([1004]);

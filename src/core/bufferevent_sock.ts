@@ -171,6 +171,10 @@ export class SocketBufferEvent extends BufferEvent {
     if (this.readSuspended || howmuch === 0 || this.stream === null) return;
     const r = this.stream.read(howmuch);
     if (typeof r === "number") {
+      if (r === 0) {
+        this.readFailed(BEV_EVENT_READING | BEV_EVENT_EOF);
+        return;
+      }
       if (r === -EAGAIN) return;
       if (r === -ECONNREFUSED) {
         // Reported by the write event, as the connect's failure.
@@ -181,12 +185,9 @@ export class SocketBufferEvent extends BufferEvent {
       this.readFailed(BEV_EVENT_READING | BEV_EVENT_ERROR);
       return;
     }
-    if (r.length === 0) {
-      this.readFailed(BEV_EVENT_READING | BEV_EVENT_EOF);
-      return;
-    }
-    input.appendOwned(r);
-    this.chargeRead(r.length);
+    const n = r.off;
+    input.appendChunk(r);
+    this.chargeRead(n);
     this.triggerNolock(EV_READ, 0);
   }
 

@@ -430,6 +430,29 @@ export function ownedChunk(mem: Buffer): Chunk {
   return c;
 }
 
+/**
+ * A chunk of exactly n bytes, full of a copy of src[0, n): a socket's small
+ * read, carved from a slab. One object per read, where a Buffer of its own
+ * would take three (the Buffer, the chunk, its plain view), and thousands of
+ * connections' reads wait in memory at once between two passes of the loop.
+ */
+export function filledChunk(src: Uint8Array, n: number): Chunk {
+  if (n > SLAB_MAX_CHUNK) return ownedChunk(Buffer.from(subarray.call(src, 0, n)));
+  const c = carve(n);
+  copyBytes(src, 0, c.raw, c.base, n);
+  c.off = n;
+  return c;
+}
+
+/** Splits off the first n (< c.off) data bytes of c as a chunk of their own over the same memory. */
+export function splitFront(c: Chunk, n: number): Chunk {
+  const head = new Chunk(c.mem, c.base + c.misalign, n, c.slab);
+  head.off = n;
+  if (c.slab !== null) c.slab.live++;
+  c.consume(n);
+  return head;
+}
+
 /** A Buffer viewing the same memory as `u` (no copy). */
 export function asBuffer(u: Uint8Array): Buffer {
   if (Buffer.isBuffer(u)) return u;

@@ -11,6 +11,7 @@
 import { Socket } from "node:net";
 import { closeSync, readSync, writeSync } from "node:fs";
 import { ReadStream } from "node:tty";
+import { ownedChunk, type Chunk } from "./chunk.js";
 import { Descriptor, POLLOUT } from "./descriptor.js";
 import type { Event } from "./event.js";
 import { EV_CLOSED, EV_READ } from "./flags.js";
@@ -101,13 +102,13 @@ export class OsDescriptor extends Descriptor implements StreamDescriptor {
     }
   }
 
-  read(max: number): Buffer | number {
+  read(max: number): Chunk | number {
     const q = this.queue();
     if (q) return q.read(max);
     if (max < 1) return -EINVAL;
     const b = Buffer.allocUnsafe(Math.min(max, 65536));
     const n = this.readInto(b, false);
-    return n < 0 ? n : b.subarray(0, n);
+    return n <= 0 ? n : ownedChunk(b.subarray(0, n));
   }
 
   write(data: Uint8Array): number {

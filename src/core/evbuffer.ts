@@ -24,7 +24,6 @@ import {
   foreignChunk,
   freeChunk,
   freeChunks,
-  ownedChunk,
   settleShape,
 } from "./chunk.js";
 import type { ChunkOwner } from "./chunk.js";
@@ -306,11 +305,11 @@ export class Evbuffer {
    * Appends `buf` without copying, taking ownership of its memory (for the
    * library's socket reads). Ignores freezes.
    */
-  appendOwned(buf: Uint8Array): void {
-    if (buf.length === 0) return;
+  /** Links a chunk full of data (the buffer's from now on) at the end, ignoring a frozen end (the library's reads). */
+  appendChunk(c: Chunk): void {
     this.gen++;
-    this.insert(ownedChunk(asBuffer(buf)));
-    this.nAdd += buf.length;
+    this.insert(c);
+    this.nAdd += c.off;
     invokeCallbacks(this);
   }
 

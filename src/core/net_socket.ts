@@ -40,6 +40,7 @@ import {
   type TcpHandle,
   type UvHandle,
 } from "./net_handles.js";
+import type { Chunk } from "./chunk.js";
 import { SockOpts, type Linger } from "./net_sockopt.js";
 import { refusedLocally } from "./local_listeners.js";
 import { anyAddress, fromUv, type Address } from "./sockaddr.js";
@@ -183,7 +184,7 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
     return this.state === "connecting" || this.state === "connected" || this.state === "failed";
   }
 
-  read(max: number): Buffer | number {
+  read(max: number): Chunk | number {
     return this.streaming ? this.conduit!.read(max) : -ENOTCONN;
   }
 

@@ -8,6 +8,7 @@
 // It behaves like a non-blocking socket seen through epoll: reads take what
 // has arrived, writes take what fits, and readiness is reported to the Events
 // watching it (IoSource) as EV_READ / EV_WRITE / EV_CLOSED activations.
+import type { Chunk } from "./chunk.js";
 import type { IoSource } from "./io_source.js";
 
 export interface StreamDescriptor extends IoSource {
@@ -19,11 +20,12 @@ export interface StreamDescriptor extends IoSource {
 
   /**
    * Takes up to `max` arrived bytes without copying when it can.
-   * Returns a non-empty Buffer; an empty Buffer at end of stream (peer shut
-   * down writing, nothing left queued); or a negative errno: -EAGAIN when
-   * nothing waits, -ECONNRESET etc. after an error.
+   * Returns an evbuffer chunk full of them, the caller's from now on (a
+   * bufferevent links it into its input as it is); 0 at end of stream (peer
+   * shut down writing, nothing left queued); or a negative errno: -EAGAIN
+   * when nothing waits, -ECONNRESET etc. after an error.
    */
-  read(max: number): Buffer | number;
+  read(max: number): Chunk | number;
 
   /**
    * Offers bytes for sending, like write(2) on a non-blocking socket: returns

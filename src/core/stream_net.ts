@@ -11,6 +11,7 @@
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP } from "./descriptor.js";
 import type { Wire, WireOwner } from "./wire.js";
 import { EAGAIN, EINVAL, EPIPE } from "../libc/errno.js";
+import { filledChunk, freeChunk, ownedChunk, splitFront, type Chunk } from "./chunk.js";
 
 export interface ConduitOwner {
   /** Something happened on the stream (POLL* bits of what is new). */
@@ -22,8 +23,6 @@ export interface Bounds {
   readonly rcvBound: number;
   readonly sndBound: number;
 }
-
-const EMPTY = Buffer.alloc(0);
 
 /**
  * Conduits a bufferevent wrote to more than once in this JavaScript turn,
@@ -55,7 +54,8 @@ const BULK_READ = 32768;
 
 export class NetConduit implements WireOwner {
   private wire: Wire | null = null;
-  private queue: Buffer[] = [];
+  /** What arrived, as evbuffer chunks full of data: a read hands the first over as it is. */
+  private queue: Chunk[] = [];
   pending = 0;
   /** The peer shut down writing (or we shut down reading): reads end at the queue's end. */
   eof = false;
@@ -97,18 +97,15 @@ export class NetConduit implements WireOwner {
   }
 
   received(n: number, buf: Buffer): boolean {
-    let b: Buffer;
+    let c: Chunk;
     if (buf === this.ownReadBuf && n >= BULK_READ) {
-      b = n === buf.length ? buf : buf.subarray(0, n);
+      c = ownedChunk(n === buf.length ? buf : buf.subarray(0, n));
       this.ownReadBuf = null;
-    } else {
-      b = Buffer.allocUnsafe(n);
-      buf.copy(b, 0, 0, n);
-    }
+    } else c = filledChunk(buf, n);
     this.bulk = n >= BULK_READ;
     // An idle connection holds no read buffer of its own.
     if (!this.bulk) this.ownReadBuf = null;
-    return this.arrived(b);
+    return this.queued(c);
   }
 
   /** Starts moving bytes over `wire` (made with this conduit as its owner). */
@@ -135,16 +132,22 @@ export class NetConduit implements WireOwner {
     if (this.wire || this.earlyLen === 0) return false;
     this.closeOnAttach = true;
     this.dead = true;
-    this.queue = [];
-    this.pending = 0;
+    this.dropQueue();
     return true;
   }
 
-  /** Queues arrived bytes; false once the receive buffer is full (the wire stops reading). */
+  /** Queues arrived bytes (the conduit's from now on); false once the receive buffer is full (the wire stops reading). */
   arrived(b: Buffer): boolean {
-    if (this.discard) return true;
-    this.queue.push(b);
-    this.pending += b.length;
+    return this.queued(ownedChunk(b));
+  }
+
+  private queued(c: Chunk): boolean {
+    if (this.discard) {
+      freeChunk(c);
+      return true;
+    }
+    this.queue.push(c);
+    this.pending += c.off;
     const full = this.pending >= this.bounds.rcvBound;
     if (full) this.paused = true;
     this.owner.changed(POLLIN);
@@ -206,22 +209,16 @@ export class NetConduit implements WireOwner {
     return this.eof || this.dead ? 0 : -EAGAIN;
   }
 
-  /** Up to `max` (≥ 1) queued bytes, zero-copy (one chunk or its head); an empty Buffer at EOF; or -errno. */
-  read(max: number): Buffer | number {
+  /** Up to `max` (≥ 1) queued bytes, zero-copy (the first chunk or its head); 0 at EOF; or -errno. */
+  read(max: number): Chunk | number {
     if (max < 1) return -EINVAL;
     if (this.pending === 0) this.readKernel();
-    if (this.pending === 0) {
-      const r = this.nothing();
-      return r === 0 ? EMPTY : r;
-    }
+    if (this.pending === 0) return this.nothing();
     const head = this.queue[0];
     let out = head;
-    if (head.length <= max) this.queue.shift();
-    else {
-      out = head.subarray(0, max);
-      this.queue[0] = head.subarray(max);
-    }
-    this.consumed(out.length);
+    if (head.off <= max) this.queue.shift();
+    else out = splitFront(head, max);
+    this.consumed(out.off);
     return out;
   }
 
@@ -233,15 +230,21 @@ export class NetConduit implements WireOwner {
     let i = 0;
     while (n < dst.length && i < this.queue.length) {
       const c = this.queue[i];
-      const k = Math.min(c.length, dst.length - n);
-      dst.set(k === c.length ? c : c.subarray(0, k), n);
+      const k = Math.min(c.off, dst.length - n);
+      c.copyTo(dst, n, 0, k);
       n += k;
       if (peek) i++;
-      else if (k === c.length) this.queue.shift();
-      else this.queue[0] = c.subarray(k);
+      else if (k === c.off) freeChunk(this.queue.shift()!);
+      else c.consume(k);
     }
     if (!peek) this.consumed(n);
     return n;
+  }
+
+  private dropQueue(): void {
+    for (const c of this.queue) freeChunk(c);
+    this.queue = [];
+    this.pending = 0;
   }
 
   private consumed(n: number): void {
@@ -359,9 +362,8 @@ export class NetConduit implements WireOwner {
     const wire = this.wire;
     this.wire = null;
     this.dead = true;
-    this.queue = [];
+    this.dropQueue();
     this.early = [];
-    this.pending = 0;
     wire?.close(reset);
   }
 }
