@@ -320,7 +320,7 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
     s.local = this.local;
     // A TCP peer gone before accept has no name libuv can report: 0.0.0.0:0 of the family.
     s.peer = isTcp(h) ? anyAddress(this.domain) : UNNAMED;
-    s.connected();
+    s.connected(true);
     install(s, h.fd);
     return s;
   }
@@ -414,8 +414,12 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
     this.notify(POLLERR | POLLHUP);
   }
 
-  /** The handle is connected: the data path drives it from now on. */
-  private connected(): void {
+  /**
+   * The handle is connected: the data path drives it from now on. An
+   * accepted handle already has its listener's options (Linux copies
+   * SO_KEEPALIVE and TCP_NODELAY to the new socket), so they are not set again.
+   */
+  private connected(accepted = false): void {
     const h = this.handle!;
     this.state = "connected";
     if (isTcp(h)) {
@@ -428,7 +432,7 @@ export class SocketDescriptor extends Descriptor implements StreamDescriptor {
       this.wrapped = true;
       const conduit = this.conduit!;
       h.unref(); // a socket the library holds never keeps Node alive by itself
-      this.opts.applyTo(h);
+      if (!accepted) this.opts.applyTo(h);
       conduit.attach(new HandleWire(h, conduit));
     }
   }
