@@ -47,7 +47,7 @@ const FOREIGN = CHUNK_REFERENCE | CHUNK_MULTICAST | CHUNK_FILESEGMENT | CHUNK_SE
 /** The first `n` data bytes of `c`, as a Buffer over its memory (no copy). */
 function chunkData(c: Chunk, n: number): Buffer {
   const start = c.base + c.misalign;
-  // A socket read's own Buffer goes back out as it is (an echo): no view to make.
+  // A bulk read's own Buffer goes back out as it is (an echo): no view to make.
   return start === 0 && n === c.mem.length ? c.mem : c.mem.subarray(start, start + n);
 }
 

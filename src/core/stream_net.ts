@@ -88,9 +88,9 @@ export class NetConduit implements WireOwner {
   ) {}
 
   /**
-   * Reads land in one shared buffer and are copied out at once; while the
-   * socket reads in bulk, each read lands in a buffer of its own that is
-   * kept as it is.
+   * Reads land in one shared buffer and are copied at once into a chunk
+   * carved from a slab (filledChunk); while the socket reads in bulk, each
+   * read lands in a buffer of its own that is kept as it is.
    */
   readBuffer(): Buffer {
     return this.bulk ? (this.ownReadBuf ??= Buffer.allocUnsafe(READ_SIZE)) : READ_BUFFER;
