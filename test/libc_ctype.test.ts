@@ -2,6 +2,8 @@ import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import {
   isalnum,
+  isascii,
+  toascii,
   isdigit,
   isspace,
   isxdigit,
@@ -10,7 +12,40 @@ import {
   tolower,
 } from "../src/libc/ctype.js";
 import { memset } from "../src/libc/memory.js";
-import { projectRoot } from "./support/cc.js";
+import {
+  BUFSIZ,
+  INET6_ADDRSTRLEN,
+  INET_ADDRSTRLEN,
+  inet_ntop,
+  inet_pton,
+} from "../src/libc/index.js";
+import { errno, set_errno } from "../src/libc/errno.js";
+import { buildC, projectRoot, runC } from "./support/cc.js";
+
+/** test/c/libc_ascii.c's lines, computed through the port. */
+function asciiLines(): string {
+  const ntop = (af: number, text: string, size: number) => {
+    const addr = {};
+    inet_pton(af, text, addr);
+    set_errno(0);
+    const out = new Uint8Array(64);
+    const r = inet_ntop(af, addr, out, size);
+    const s = r ? Buffer.from(r.subarray(0, r.indexOf(0))).toString("latin1") : "(null)";
+    return `${size} ${s} ${r ? 0 : errno}`;
+  };
+  const codes = Array.from({ length: 258 }, (_, i) => i - 1);
+  const v6 = "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255";
+  return [
+    `${BUFSIZ} ${INET_ADDRSTRLEN} ${INET6_ADDRSTRLEN}`,
+    ntop(2, "255.255.255.255", INET_ADDRSTRLEN),
+    ntop(2, "255.255.255.255", INET_ADDRSTRLEN - 1),
+    ntop(10, v6, INET6_ADDRSTRLEN),
+    ntop(10, v6, INET6_ADDRSTRLEN - 1),
+    codes.map((c) => isascii(c)).join(" "),
+    codes.map((c) => toascii(c)).join(" "),
+    "",
+  ].join("\n");
+}
 
 describe("libc: ctype, memset on structs, fwrite", () => {
   it("classifies in the C locale and maps case by code", () => {
@@ -22,6 +57,11 @@ describe("libc: ctype, memset on structs, fwrite", () => {
       0x41, 0x5a, 0x21, 0x71, -1,
     ]);
     expect(() => toupper("ab")).to.throw(TypeError, /toupper: argument 'c'/);
+  });
+
+  it("BUFSIZ, INET_ADDRSTRLEN / INET6_ADDRSTRLEN (inet_ntop fits exactly), isascii, toascii: as glibc (C twin)", () => {
+    expect(asciiLines()).to.equal(runC(buildC("libc_ascii")));
+    expect(() => isascii("ab")).to.throw(TypeError, /isascii: argument 'c'/);
   });
 
   it("memset(&struct, 0, sizeof) clears a struct object; bytes are filled as in C", () => {

@@ -29,6 +29,12 @@ export const isspace = is("isspace", (c) => c === 0x20 || (c >= 0x09 && c <= 0x0
 export const isprint = is("isprint", (c) => c >= 0x20 && c <= 0x7e);
 export const ispunct = is("ispunct", (c) => c > 0x20 && c <= 0x7e && isalnum(c) === 0);
 export const iscntrl = is("iscntrl", (c) => (c >= 0 && c < 0x20) || c === 0x7f);
+export const isascii = is("isascii", (c) => (c & ~0x7f) === 0);
+
+/** The low seven bits of c. */
+export function toascii(c: number | string): number {
+  return code("toascii", c) & 0x7f;
+}
 
 /** The upper-case code of c (C returns an int, not a string). */
 export function toupper(c: number | string): number {

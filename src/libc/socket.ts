@@ -537,6 +537,10 @@ export function inet_pton(af: number, src: string | Uint8Array, dst: object): nu
   return 1;
 }
 
+/** <netinet/in.h>: room for an address's text and its NUL, the sizes programs give inet_ntop. */
+export const INET_ADDRSTRLEN = 16;
+export const INET6_ADDRSTRLEN = 46;
+
 /** Writes the text, NUL-terminated, into `dst` and returns `dst`; null (errno ENOSPC/EAFNOSUPPORT) on failure. */
 export function inet_ntop(
   af: number,

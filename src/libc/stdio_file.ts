@@ -14,6 +14,8 @@ import { scan, type ScanInput } from "./scanf.js";
 import { consume, fileno as fdOf, fill, openStream, streamOf, type Stream } from "./stdio_write.js";
 
 export const EOF = -1;
+/** glibc's BUFSIZ: the size C programs give their line and copy buffers. */
+export const BUFSIZ = 8192;
 export const SEEK_SET = 0;
 export const SEEK_CUR = 1;
 export const SEEK_END = 2;
