@@ -3,6 +3,7 @@
 // edge-triggered, close inside a callback; pipes, FIFOs and stdin; and the
 // descriptor layer's bounds and engine calls. All over real loopback.
 import { expect } from "chai";
+import fc from "fast-check";
 import { createHash } from "node:crypto";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, openSync, rmSync, writeFileSync, constants as fsc } from "node:fs";
@@ -13,6 +14,7 @@ import type { Chunk } from "../src/core/chunk.js";
 import { fdOf, streamFor } from "../src/core/descriptor_table.js";
 import { connectFd, connectStream, socketpairStreams } from "../src/core/net_connect.js";
 import * as buf from "../src/event2/buffer.js";
+import * as be from "../src/event2/bufferevent.js";
 import * as ev from "../src/event2/event.js";
 import { evutil_make_socket_nonblocking, evutil_socketpair } from "../src/event2/util_sockets.js";
 import {
@@ -667,6 +669,85 @@ describe("descriptor events", () => {
     await ev.event_base_dispatch(base);
     expect(live).to.equal(0);
     expect(results).to.deep.equal(Array(4).fill(`${SIZE} ${digest(data)}`));
+  });
+
+  it("a TCP receive queue read through any mix of recv, MSG_PEEK, evbuffer_read and a bufferevent gives back the bytes sent", async () => {
+    // The receive queue holds each arrival as an evbuffer chunk; partial
+    // reads split or consume them. Whatever mix reads it, in whatever sizes,
+    // the bytes come back in order, each once.
+    const op = fc.record({
+      how: fc.constantFrom("recv", "peek", "evbuffer_read"),
+      n: fc.integer({ min: 1, max: 3000 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 4000 }), { minLength: 1, maxLength: 12 }),
+        fc.array(op, { maxLength: 12 }),
+        fc.integer({ min: 1, max: 5000 }),
+        async (sizes, ops, maxRead) => {
+          const [c, s] = await tcpPair();
+          let seq = 0;
+          const sent = Buffer.concat(
+            sizes.map((n) => Buffer.from(Array.from({ length: n }, () => seq++ % 251))),
+          );
+          let off = 0;
+          for (const n of sizes) {
+            expect(send(c, sent.subarray(off, off + n), n, 0)).to.equal(n);
+            off += n;
+            await new Promise((r) => setImmediate(r));
+          }
+          const got: Buffer[] = [];
+          let have = 0;
+          const take = (b: Uint8Array) => (got.push(Buffer.from(b)), (have += b.length));
+          const inp = buf.evbuffer_new()!;
+          for (const { how, n } of ops) {
+            if (have === sent.length) break;
+            await waitQueued(s, 1);
+            const b = new Uint8Array(n);
+            if (how === "evbuffer_read") {
+              const r = buf.evbuffer_read(inp, s, n);
+              expect(r).to.be.within(1, n);
+              const out = new Uint8Array(r);
+              expect(buf.evbuffer_remove(inp, out, r)).to.equal(r);
+              take(out);
+            } else {
+              const r = recv(s, b, n, how === "peek" ? 2 /* MSG_PEEK */ : 0);
+              expect(r).to.be.within(1, n);
+              if (how === "peek")
+                expect(
+                  Buffer.from(b.subarray(0, r)).equals(sent.subarray(have, have + r)),
+                ).to.equal(true);
+              else take(b.subarray(0, r));
+            }
+          }
+          buf.evbuffer_free(inp);
+          // The rest through a bufferevent on the same descriptor.
+          const base = ev.event_base_new()!;
+          const bev = be.bufferevent_socket_new(base, s, 0)!;
+          be.bufferevent_set_max_single_read(bev, maxRead);
+          be.bufferevent_setcb(
+            bev,
+            (b) => {
+              const input = be.bufferevent_get_input(b);
+              const out = new Uint8Array(buf.evbuffer_get_length(input));
+              buf.evbuffer_remove(input, out, out.length);
+              expect(out.length).to.be.at.most(maxRead);
+              take(out);
+              if (have >= sent.length) ev.event_base_loopbreak(base);
+            },
+            null,
+            null,
+            null,
+          );
+          be.bufferevent_enable(bev, ev.EV_READ);
+          if (have < sent.length) await ev.event_base_dispatch(base);
+          be.bufferevent_free(bev);
+          ev.event_base_free(base);
+          expect(Buffer.concat(got).equals(sent)).to.equal(true);
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it("evbuffer_write and evbuffer_read move bytes through managed sockets", async () => {
